@@ -1,0 +1,587 @@
+"""Demo content that the ``seed_demo`` management command publishes.
+
+Plain Python data only: no Django imports. Dutch (nl) is the default language,
+English (en) is a faithful translation. Text is written in plain language (B1).
+
+Rich text values use only: p, h2, h3, strong, em, ul, ol, li and a href.
+Page bodies are lists of StreamField blocks in Wagtail's JSON form; headings are
+separate ``heading`` blocks, never h2/h3 inside a ``paragraph`` block.
+
+All contact addresses are demo placeholders (example.org), not real mailboxes.
+"""
+
+from typing import Any
+
+Block = dict[str, Any]
+
+DEMO_EMAIL = "meettheparents@example.org"
+DEMO_PRIVACY_EMAIL = "privacy@example.org"
+DEMO_ACCESSIBILITY_EMAIL = "toegankelijkheid@example.org"
+
+
+def _heading(text: str) -> Block:
+    return {"type": "heading", "value": text}
+
+
+def _paragraph(html: str) -> Block:
+    return {"type": "paragraph", "value": html}
+
+
+def _quote(text: str, attribution: str = "") -> Block:
+    return {"type": "quote", "value": {"text": text, "attribution": attribution}}
+
+
+def _mailto(address: str) -> str:
+    return f'<a href="mailto:{address}">{address}</a>'
+
+
+# ---------------------------------------------------------------------------
+# Home page and project index
+# ---------------------------------------------------------------------------
+
+HOME: dict[str, str] = {
+    "title": "Meet the Parents",
+    "title_en": "Meet the Parents",
+    "intro": (
+        "<p><strong>Meet the Parents</strong> is de online community van Kind en Gezin. "
+        "Hier praat je met andere ouders over je ervaringen met Kind en Gezin: "
+        "het consultatiebureau, het huisbezoek, de K&amp;G-Lijn en meer.</p>"
+        "<p>Iedereen die zorgt voor een kind kan meedoen: mama's, papa's, "
+        "meeouders en pleegouders. Je doet mee onder een schuilnaam. "
+        "Andere ouders zien je echte naam of e-mailadres nooit.</p>"
+        "<p>Onderzoekers van Kind en Gezin lezen wat je schrijft. "
+        "Zo leren ze wat goed gaat en wat beter kan. Wat we met jullie ideeën doen, "
+        "lees je terug onder <strong>Jullie zeiden, wij deden</strong>.</p>"
+    ),
+    "intro_en": (
+        "<p><strong>Meet the Parents</strong> is the online community of Kind en Gezin. "
+        "Here you talk with other parents about your experiences with Kind en Gezin: "
+        "the consultation office, the home visit, the K&amp;G helpline and more.</p>"
+        "<p>Everyone who cares for a child can join: mums, dads, co-parents "
+        "and foster parents. You take part under a pseudonym. "
+        "Other parents never see your real name or e-mail address.</p>"
+        "<p>Researchers at Kind en Gezin read what you write. "
+        "This way they learn what goes well and what can be better. What we do with "
+        "your ideas, you can read under <strong>You said, we did</strong>.</p>"
+    ),
+}
+
+PROJECT_INDEX: dict[str, str] = {
+    "title": "Projecten",
+    "title_en": "Projects",
+    "intro": (
+        "<p>Hier vind je alle projecten waaraan je kunt meedoen. "
+        "Elk project gaat over één thema en loopt een paar weken.</p>"
+        "<p>Kies een project, lees de uitleg en beantwoord de vragen. "
+        "Je mag ook reageren op wat andere ouders schrijven. "
+        "Elke bijdrage helpt, hoe kort ook.</p>"
+    ),
+    "intro_en": (
+        "<p>Here you find all the projects you can take part in. "
+        "Each project is about one theme and runs for a few weeks.</p>"
+        "<p>Choose a project, read the introduction and answer the questions. "
+        "You can also reply to what other parents write. "
+        "Every contribution helps, however short.</p>"
+    ),
+}
+
+
+# ---------------------------------------------------------------------------
+# Standard pages
+# ---------------------------------------------------------------------------
+
+_ABOUT_BODY: list[Block] = [
+    _paragraph(
+        "<p>Meet the Parents is een online onderzoekscommunity van Kind en Gezin. "
+        "We willen onze dienstverlening samen met ouders beter maken. "
+        "Daarom vragen we jou wat je meemaakt, wat je nodig hebt en wat je mist.</p>"
+    ),
+    _heading("Hoe werkt een project?"),
+    _paragraph(
+        "<ol>"
+        "<li><strong>Onderzoekers stellen vragen.</strong> Een project gaat over één thema, "
+        "bijvoorbeeld de eerste weken thuis met je baby.</li>"
+        "<li><strong>Ouders antwoorden en praten samen.</strong> Je schrijft je eigen "
+        "ervaring en je reageert op andere ouders.</li>"
+        "<li><strong>Moderatoren zorgen voor een veilige plek.</strong> Ze volgen de "
+        "gesprekken en vatten samen wat ouders zeggen in duidelijke inzichten.</li>"
+        "<li><strong>Je hoort wat we ermee doen.</strong> Onder <em>Jullie zeiden, "
+        "wij deden</em> lees je welke veranderingen er komen.</li>"
+        "</ol>"
+    ),
+    _quote(
+        "Ik vond het fijn om te lezen dat andere ouders hetzelfde voelden. "
+        "En later zag ik dat er echt iets veranderd is.",
+        "Een ouder (voorbeeldtekst in deze demo)",
+    ),
+    _heading("Je doet mee onder een schuilnaam"),
+    _paragraph(
+        "<p>Bij je registratie kies je een schuilnaam. Andere ouders zien alleen die "
+        "schuilnaam. Je echte naam en je e-mailadres blijven verborgen. "
+        "Schrijf daarom ook zelf geen namen, adressen of telefoonnummers in je berichten.</p>"
+    ),
+    _heading("Hoe doe je mee?"),
+    _paragraph(
+        "<p>Maak een account met je e-mailadres en kies een schuilnaam. "
+        "Je kunt ook een paar vragen over je gezin beantwoorden, bijvoorbeeld de leeftijd "
+        "van je kind. Dat is niet verplicht. Het helpt ons wel om je de juiste projecten "
+        "te tonen.</p>"
+        "<p>Meedoen is vrijwillig. Je beslist zelf op welke vragen je antwoordt. "
+        "Je kunt op elk moment stoppen en je account verwijderen.</p>"
+    ),
+    _paragraph(
+        '<p>Lees ook de <a href="/huisregels/">huisregels</a> en de '
+        '<a href="/privacy/">privacyverklaring</a>. Vragen? Mail naar '
+        f"{_mailto(DEMO_EMAIL)} (demo-adres).</p>"
+    ),
+]
+
+_ABOUT_BODY_EN: list[Block] = [
+    _paragraph(
+        "<p>Meet the Parents is an online research community of Kind en Gezin. "
+        "We want to improve our services together with parents. "
+        "That is why we ask you what you experience, what you need and what you miss.</p>"
+    ),
+    _heading("How does a project work?"),
+    _paragraph(
+        "<ol>"
+        "<li><strong>Researchers ask questions.</strong> A project is about one theme, "
+        "for example the first weeks at home with your baby.</li>"
+        "<li><strong>Parents answer and talk together.</strong> You write about your own "
+        "experience and you reply to other parents.</li>"
+        "<li><strong>Moderators keep it a safe place.</strong> They follow the "
+        "conversations and sum up what parents say in clear insights.</li>"
+        "<li><strong>You hear what we do with it.</strong> Under <em>You said, "
+        "we did</em> you can read which changes are coming.</li>"
+        "</ol>"
+    ),
+    _quote(
+        "I liked reading that other parents felt the same. "
+        "And later I saw that something really changed.",
+        "A parent (sample text in this demo)",
+    ),
+    _heading("You take part under a pseudonym"),
+    _paragraph(
+        "<p>When you register, you choose a pseudonym. Other parents only see that "
+        "pseudonym. Your real name and your e-mail address stay hidden. "
+        "So please do not write names, addresses or phone numbers in your posts either.</p>"
+    ),
+    _heading("How do you join?"),
+    _paragraph(
+        "<p>Create an account with your e-mail address and choose a pseudonym. "
+        "You can also answer a few questions about your family, for example the age "
+        "of your child. This is not required. But it helps us show you the right "
+        "projects.</p>"
+        "<p>Taking part is voluntary. You decide which questions you answer. "
+        "You can stop at any time and delete your account.</p>"
+    ),
+    _paragraph(
+        '<p>Please also read the <a href="/en/huisregels/">house rules</a> and the '
+        '<a href="/en/privacy/">privacy statement</a>. Questions? Send an e-mail to '
+        f"{_mailto(DEMO_EMAIL)} (demo address).</p>"
+    ),
+]
+
+_HOUSE_RULES_BODY: list[Block] = [
+    _paragraph(
+        "<p>Meet the Parents is een plek waar elke ouder zich veilig moet voelen. "
+        "Deze afspraken gelden voor iedereen.</p>"
+    ),
+    _heading("Onze afspraken"),
+    _paragraph(
+        "<ul>"
+        "<li><strong>Wees respectvol.</strong> Elke ouder doet het op zijn eigen manier. "
+        "Je mag het oneens zijn, maar blijf vriendelijk. Geen scheldwoorden, "
+        "geen pesten, geen discriminatie.</li>"
+        "<li><strong>Deel geen persoonsgegevens.</strong> Schrijf geen namen, adressen, "
+        "telefoonnummers of e-mailadressen in je berichten. Niet van jezelf en niet van "
+        "anderen, ook niet van medewerkers.</li>"
+        "<li><strong>Geen reclame.</strong> Je mag geen producten, diensten of "
+        "websites aanprijzen.</li>"
+        "<li><strong>Blijf bij het onderwerp.</strong> Antwoord op de vraag van het "
+        "onderwerp. Zo blijven de gesprekken duidelijk voor iedereen.</li>"
+        "</ul>"
+    ),
+    _heading("Wat doen moderatoren?"),
+    _paragraph(
+        "<p>Moderatoren lezen mee. Past een bericht niet bij de huisregels? Dan kunnen "
+        "ze het verbergen. Je krijgt dan een bericht met de reden. "
+        "Moderatoren passen nooit zelf de tekst van je bericht aan.</p>"
+    ),
+    _heading("Zie je een bericht dat niet klopt?"),
+    _paragraph(
+        "<p>Klik bij het bericht op <strong>Melden</strong> en kies een reden. "
+        "Een moderator bekijkt je melding. De ouder die het bericht schreef, "
+        "ziet niet wie het gemeld heeft.</p>"
+    ),
+    _heading("Wat als iemand de regels vaak overtreedt?"),
+    _paragraph(
+        "<p>Eerst krijg je een waarschuwing. Gaat het daarna nog een paar keer mis? "
+        "Dan kan een moderator je account tijdelijk blokkeren. "
+        "Bij ernstige of herhaalde overtredingen kunnen we je account sluiten.</p>"
+    ),
+]
+
+_HOUSE_RULES_BODY_EN: list[Block] = [
+    _paragraph(
+        "<p>Meet the Parents is a place where every parent should feel safe. "
+        "These rules apply to everyone.</p>"
+    ),
+    _heading("Our rules"),
+    _paragraph(
+        "<ul>"
+        "<li><strong>Be respectful.</strong> Every parent does things in their own way. "
+        "You may disagree, but stay friendly. No name-calling, "
+        "no bullying, no discrimination.</li>"
+        "<li><strong>Do not share personal data.</strong> Do not write names, addresses, "
+        "phone numbers or e-mail addresses in your posts. Not your own and not those of "
+        "others, also not those of staff members.</li>"
+        "<li><strong>No advertising.</strong> You may not promote products, services or "
+        "websites.</li>"
+        "<li><strong>Stay on topic.</strong> Answer the question of the topic. "
+        "This keeps the conversations clear for everyone.</li>"
+        "</ul>"
+    ),
+    _heading("What do moderators do?"),
+    _paragraph(
+        "<p>Moderators read along. Does a post not follow the house rules? Then they "
+        "can hide it. You then get a message with the reason. "
+        "Moderators never change the text of your post themselves.</p>"
+    ),
+    _heading("Do you see a post that is not right?"),
+    _paragraph(
+        "<p>Click <strong>Report</strong> next to the post and choose a reason. "
+        "A moderator looks at your report. The parent who wrote the post "
+        "does not see who reported it.</p>"
+    ),
+    _heading("What if someone often breaks the rules?"),
+    _paragraph(
+        "<p>First you get a warning. Does it go wrong a few more times after that? "
+        "Then a moderator can block your account for a while. "
+        "For serious or repeated breaches we can close your account.</p>"
+    ),
+]
+
+_PRIVACY_BODY: list[Block] = [
+    _paragraph(
+        "<p>Kind en Gezin is verantwoordelijk voor je gegevens op Meet the Parents "
+        "(de <em>verwerkingsverantwoordelijke</em>). We gaan zorgvuldig om met je "
+        "gegevens en volgen de AVG, de Europese privacywet.</p>"
+    ),
+    _heading("Welke gegevens gebruiken we, en waarom?"),
+    _paragraph(
+        "<ul>"
+        "<li>je e-mailadres, om in te loggen en om je e-mails van ons te sturen;</li>"
+        "<li>je schuilnaam;</li>"
+        "<li>je onderzoeksprofiel, als je dat invult, bijvoorbeeld de leeftijd van je "
+        "kind of je regio. Dat is niet verplicht;</li>"
+        "<li>wat je schrijft: je antwoorden, reacties en meldingen.</li>"
+        "</ul>"
+        "<p>We gebruiken je gegevens voor onderzoek. Zo kunnen we de dienstverlening "
+        "van Kind en Gezin verbeteren. We doen dat alleen met je toestemming. "
+        "Die geef je als je je registreert. Je kunt je toestemming altijd intrekken.</p>"
+    ),
+    _heading("Wie ziet wat?"),
+    _paragraph(
+        "<ul>"
+        "<li><strong>Andere ouders</strong> zien alleen je schuilnaam en wat je schrijft.</li>"
+        "<li><strong>Onderzoekers en moderatoren</strong> van Kind en Gezin zien je "
+        "bijdragen en je onderzoeksprofiel. Ze hebben die nodig voor het onderzoek en om "
+        "de community veilig te houden.</li>"
+        "<li><strong>In verslagen</strong> staan alleen anonieme resultaten. Cijfers over "
+        "een groep tonen we pas als die groep minstens 5 mensen telt.</li>"
+        "</ul>"
+        "<p>We verkopen je gegevens nooit en we gebruiken ze niet voor reclame.</p>"
+    ),
+    _heading("Hoe lang bewaren we je gegevens?"),
+    _paragraph(
+        "<p>In deze demo geldt het volgende. Je accountgegevens bewaren we tot je je "
+        "account verwijdert. Je bijdragen bewaren we daarna nog maximaal 5 jaar voor "
+        "onderzoek, onder een schuilnaam en zonder je e-mailadres.</p>"
+    ),
+    _heading("Jouw rechten"),
+    _paragraph(
+        "<ul>"
+        "<li>Je kunt je gegevens inkijken en downloaden.</li>"
+        "<li>Je kunt foute gegevens laten verbeteren.</li>"
+        "<li>Je kunt je account verwijderen.</li>"
+        "<li>Je kunt je toestemming op elk moment intrekken.</li>"
+        "<li>Ben je niet tevreden over hoe we met je gegevens omgaan? Dan kun je een klacht "
+        "indienen bij de Vlaamse Toezichtcommissie.</li>"
+        "</ul>"
+        "<p>Vragen over je privacy? Mail naar "
+        f"{_mailto(DEMO_PRIVACY_EMAIL)}. Dit is een demo-adres.</p>"
+    ),
+]
+
+_PRIVACY_BODY_EN: list[Block] = [
+    _paragraph(
+        "<p>Kind en Gezin is responsible for your data on Meet the Parents "
+        "(the <em>controller</em>). We handle your data with care "
+        "and follow the GDPR, the European privacy law.</p>"
+    ),
+    _heading("Which data do we use, and why?"),
+    _paragraph(
+        "<ul>"
+        "<li>your e-mail address, to log in and to send you e-mails from us;</li>"
+        "<li>your pseudonym;</li>"
+        "<li>your research profile, if you fill it in, for example the age of your "
+        "child or your region. This is not required;</li>"
+        "<li>what you write: your answers, replies and reports.</li>"
+        "</ul>"
+        "<p>We use your data for research. This way we can improve the services "
+        "of Kind en Gezin. We only do this with your consent. "
+        "You give it when you register. You can always withdraw your consent.</p>"
+    ),
+    _heading("Who sees what?"),
+    _paragraph(
+        "<ul>"
+        "<li><strong>Other parents</strong> only see your pseudonym and what you write.</li>"
+        "<li><strong>Researchers and moderators</strong> of Kind en Gezin see your "
+        "posts and your research profile. They need these for the research and to "
+        "keep the community safe.</li>"
+        "<li><strong>Reports</strong> only show anonymous results. We only show figures "
+        "about a group when that group has at least 5 people.</li>"
+        "</ul>"
+        "<p>We never sell your data and we do not use it for advertising.</p>"
+    ),
+    _heading("How long do we keep your data?"),
+    _paragraph(
+        "<p>In this demo, the following applies. We keep your account data until you "
+        "delete your account. After that, we keep your posts for up to 5 years for "
+        "research, under a pseudonym and without your e-mail address.</p>"
+    ),
+    _heading("Your rights"),
+    _paragraph(
+        "<ul>"
+        "<li>You can view and download your data.</li>"
+        "<li>You can have wrong data corrected.</li>"
+        "<li>You can delete your account.</li>"
+        "<li>You can withdraw your consent at any time.</li>"
+        "<li>Are you not happy with how we handle your data? Then you can file a "
+        "complaint with the Flemish supervisory authority "
+        "(Vlaamse Toezichtcommissie).</li>"
+        "</ul>"
+        "<p>Questions about your privacy? Send an e-mail to "
+        f"{_mailto(DEMO_PRIVACY_EMAIL)}. This is a demo address.</p>"
+    ),
+]
+
+_ACCESSIBILITY_BODY: list[Block] = [
+    _paragraph(
+        "<p>We willen dat iedereen Meet the Parents kan gebruiken. Ook als je slecht ziet, "
+        "geen muis gebruikt of niet zo vlot leest. We volgen daarvoor de richtlijnen "
+        "WCAG 2.1, niveau AA.</p>"
+    ),
+    _heading("Wat doen we?"),
+    _paragraph(
+        "<ul>"
+        "<li>Je kunt de hele website gebruiken met alleen het toetsenbord.</li>"
+        "<li>De website werkt met een schermlezer.</li>"
+        "<li>Tekst en achtergrond hebben genoeg contrast.</li>"
+        "<li>De website werkt op een klein scherm, vanaf 320 pixels breed.</li>"
+        "<li>We schrijven in duidelijke, eenvoudige taal.</li>"
+        "</ul>"
+    ),
+    _heading("Wat werkt nog niet goed?"),
+    _paragraph(
+        "<p>In deze demo kennen we nog geen problemen op de website voor ouders. "
+        "De beheeromgeving voor medewerkers is misschien minder goed toegankelijk.</p>"
+    ),
+    _heading("Loop je ergens tegenaan?"),
+    _paragraph(
+        "<p>Lukt iets niet of is iets moeilijk te gebruiken? Laat het ons weten via "
+        f"{_mailto(DEMO_ACCESSIBILITY_EMAIL)} (demo-adres). "
+        "Schrijf op welke pagina het was en wat er misliep. "
+        "We antwoorden binnen 10 werkdagen.</p>"
+    ),
+]
+
+_ACCESSIBILITY_BODY_EN: list[Block] = [
+    _paragraph(
+        "<p>We want everyone to be able to use Meet the Parents. Also if you do not see "
+        "well, do not use a mouse or do not read easily. For this we follow the "
+        "WCAG 2.1 guidelines, level AA.</p>"
+    ),
+    _heading("What do we do?"),
+    _paragraph(
+        "<ul>"
+        "<li>You can use the whole website with only the keyboard.</li>"
+        "<li>The website works with a screen reader.</li>"
+        "<li>Text and background have enough contrast.</li>"
+        "<li>The website works on a small screen, from 320 pixels wide.</li>"
+        "<li>We write in clear, simple language.</li>"
+        "</ul>"
+    ),
+    _heading("What does not work well yet?"),
+    _paragraph(
+        "<p>In this demo we do not know of any problems on the website for parents yet. "
+        "The admin environment for staff may be less accessible.</p>"
+    ),
+    _heading("Is something not working for you?"),
+    _paragraph(
+        "<p>Does something not work or is it hard to use? Let us know via "
+        f"{_mailto(DEMO_ACCESSIBILITY_EMAIL)} (demo address). "
+        "Tell us which page it was and what went wrong. "
+        "We answer within 10 working days.</p>"
+    ),
+]
+
+STANDARD_PAGES: list[dict[str, Any]] = [
+    {
+        "slug": "over",
+        "title": "Over Meet the Parents",
+        "title_en": "About Meet the Parents",
+        "show_in_menus": True,
+        "role": None,
+        "body": _ABOUT_BODY,
+        "body_en": _ABOUT_BODY_EN,
+    },
+    {
+        "slug": "huisregels",
+        "title": "Huisregels",
+        "title_en": "House rules",
+        "show_in_menus": False,
+        "role": "house_rules",
+        "body": _HOUSE_RULES_BODY,
+        "body_en": _HOUSE_RULES_BODY_EN,
+    },
+    {
+        "slug": "privacy",
+        "title": "Privacy",
+        "title_en": "Privacy",
+        "show_in_menus": False,
+        "role": "privacy",
+        "body": _PRIVACY_BODY,
+        "body_en": _PRIVACY_BODY_EN,
+    },
+    {
+        "slug": "toegankelijkheid",
+        "title": "Toegankelijkheid",
+        "title_en": "Accessibility",
+        "show_in_menus": False,
+        "role": "accessibility",
+        "body": _ACCESSIBILITY_BODY,
+        "body_en": _ACCESSIBILITY_BODY_EN,
+    },
+]
+
+
+# ---------------------------------------------------------------------------
+# Demo research project
+# ---------------------------------------------------------------------------
+
+DEMO_PROJECT: dict[str, Any] = {
+    "slug": "eerste-weken-thuis",
+    "title": "De eerste weken thuis met je baby",
+    "title_en": "The first weeks at home with your baby",
+    "summary": (
+        "Hoe verliepen de eerste weken thuis met je pasgeboren baby? "
+        "Vertel ons over die periode, het eerste huisbezoek en het consultatiebureau."
+    ),
+    "summary_en": (
+        "How did the first weeks at home with your newborn baby go? "
+        "Tell us about that time, the first home visit and the consultation office."
+    ),
+    "introduction": [
+        _paragraph(
+            "<p>De eerste weken met een baby zijn bijzonder. Ze zijn mooi, maar vaak ook "
+            "zwaar. In dit project willen we weten hoe jij die periode beleefde, en hoe "
+            "Kind en Gezin je daarbij hielp.</p>"
+        ),
+        _heading("Wat vragen we je?"),
+        _paragraph(
+            "<p>Het project heeft drie onderwerpen:</p>"
+            "<ul>"
+            "<li>de eerste weken thuis;</li>"
+            "<li>het eerste huisbezoek van de verpleegkundige;</li>"
+            "<li>je bezoek aan het consultatiebureau.</li>"
+            "</ul>"
+            "<p>Je mag antwoorden op één, twee of alle drie de onderwerpen. "
+            "Een paar zinnen is genoeg. Er zijn geen goede of foute antwoorden.</p>"
+        ),
+        _heading("Wat gebeurt er met je antwoorden?"),
+        _paragraph(
+            "<p>Onderzoekers en moderatoren lezen alle bijdragen en zoeken wat vaak terugkomt. "
+            "Daarna lees je onder <strong>Jullie zeiden, wij deden</strong> wat we "
+            "ermee doen. Vermeld geen namen van medewerkers of van andere mensen.</p>"
+        ),
+    ],
+    "introduction_en": [
+        _paragraph(
+            "<p>The first weeks with a baby are special. They are beautiful, but often also "
+            "hard. In this project we want to know how you experienced that time, and how "
+            "Kind en Gezin helped you.</p>"
+        ),
+        _heading("What do we ask you?"),
+        _paragraph(
+            "<p>The project has three topics:</p>"
+            "<ul>"
+            "<li>the first weeks at home;</li>"
+            "<li>the first home visit by the nurse;</li>"
+            "<li>your visit to the consultation office.</li>"
+            "</ul>"
+            "<p>You may answer one, two or all three topics. "
+            "A few sentences is enough. There are no right or wrong answers.</p>"
+        ),
+        _heading("What happens with your answers?"),
+        _paragraph(
+            "<p>Researchers and moderators read all posts and look for what comes up often. "
+            "After that, you can read under <strong>You said, we did</strong> what we do "
+            "with it. Please do not mention names of staff members or other people.</p>"
+        ),
+    ],
+    "topics": [
+        {
+            "slug": "de-eerste-weken",
+            "title": "De eerste weken thuis",
+            "title_en": "The first weeks at home",
+            "question": (
+                "<p>Denk terug aan de eerste weken thuis met je baby. "
+                "Wat ging er goed? Wat vond je moeilijk?</p>"
+                "<p>Had je toen de informatie en hulp die je nodig had? "
+                "Wat had je graag anders gezien?</p>"
+            ),
+            "question_en": (
+                "<p>Think back to the first weeks at home with your baby. "
+                "What went well? What did you find hard?</p>"
+                "<p>Did you have the information and help you needed at that time? "
+                "What would you have liked to be different?</p>"
+            ),
+        },
+        {
+            "slug": "het-eerste-huisbezoek",
+            "title": "Het eerste huisbezoek",
+            "title_en": "The first home visit",
+            "question": (
+                "<p>Na de geboorte komt een verpleegkundige van Kind en Gezin bij je thuis "
+                "langs. Hoe heb je dat eerste huisbezoek ervaren?</p>"
+                "<p>Kreeg je antwoord op je vragen? Was het moment goed gekozen? "
+                "Wat zou het bezoek voor jou nog beter maken?</p>"
+            ),
+            "question_en": (
+                "<p>After the birth, a nurse from Kind en Gezin comes to your home. "
+                "How did you experience that first home visit?</p>"
+                "<p>Did you get answers to your questions? Was the timing right? "
+                "What would make the visit even better for you?</p>"
+            ),
+        },
+        {
+            "slug": "naar-het-consultatiebureau",
+            "title": "Naar het consultatiebureau",
+            "title_en": "Going to the consultation office",
+            "question": (
+                "<p>Vertel over je bezoek aan het consultatiebureau. "
+                "Hoe ging het maken van een afspraak? Moest je lang wachten?</p>"
+                "<p>Hoe voelde je je in de wachtzaal, met je baby en eventueel andere "
+                "kinderen? Wat kan er beter?</p>"
+            ),
+            "question_en": (
+                "<p>Tell us about your visit to the consultation office. "
+                "How did making an appointment go? Did you have to wait long?</p>"
+                "<p>How did you feel in the waiting room, with your baby and maybe other "
+                "children? What could be better?</p>"
+            ),
+        },
+    ],
+}

@@ -1,0 +1,134 @@
+"""Load the demo content and demo accounts. Idempotent: a second run changes nothing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from community.models import Role, User
+from community.services import user_create
+from projects import demo_content
+from projects.models import (
+    HomePage,
+    ProjectIndexPage,
+    ProjectPage,
+    SiteLinks,
+    StandardPage,
+    TopicPage,
+)
+
+DEMO_PASSWORD = "demo-ouders-2026"
+DEMO_ACCOUNTS: list[tuple[str, str, list[Role]]] = [
+    ("beheerder@example.org", "Beheerder", [Role.ADMIN]),
+    ("onderzoeker@example.org", "Onderzoeker", [Role.RESEARCHER]),
+    ("moderator@example.org", "Moderator", [Role.MODERATOR]),
+    ("teamverantwoordelijke@example.org", "Teamverantwoordelijke", [Role.TEAM_LEAD]),
+    ("klachten@example.org", "Klachtenbehandelaar", [Role.COMPLAINTS_OFFICER]),
+    ("ouder1@example.org", "Ouder Een", []),
+    ("ouder2@example.org", "Ouder Twee", []),
+]
+
+
+def publish(page: Page) -> None:
+    page.save_revision().publish()
+
+
+class Command(BaseCommand):
+    help = "Create the demo pages and one demo account per role (development only)."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.SEED_DEMO_ALLOWED:
+            raise CommandError("seed_demo is for development and tests; these settings forbid it.")
+        with transaction.atomic():
+            created_users = self.seed_accounts()
+            created_pages = self.seed_pages()
+        self.stdout.write(
+            f"Demo content ready ({created_pages} pages and {created_users} accounts created)."
+        )
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for email, _name, roles in DEMO_ACCOUNTS:
+            role = ", ".join(str(r.label) for r in roles) or "Ouder (parent)"
+            self.stdout.write(f"  {email:<36} {role}")
+
+    def seed_accounts(self) -> int:
+        created = 0
+        for email, name, roles in DEMO_ACCOUNTS:
+            if User.objects.filter(email__iexact=email).exists():
+                continue
+            first_name, _, last_name = name.partition(" ")
+            user_create(
+                email=email,
+                password=DEMO_PASSWORD,
+                roles=roles,
+                first_name=first_name,
+                last_name=last_name,
+                email_verified=True,
+            )
+            created += 1
+        return created
+
+    def seed_pages(self) -> int:
+        home = HomePage.objects.get()
+        created = 0
+        if not home.intro:
+            home.intro = demo_content.HOME["intro"]
+            home.intro_en = demo_content.HOME["intro_en"]
+            publish(home)
+        index = ProjectIndexPage.objects.get()
+        if not index.intro:
+            index.intro = demo_content.PROJECT_INDEX["intro"]
+            index.intro_en = demo_content.PROJECT_INDEX["intro_en"]
+            publish(index)
+
+        links = SiteLinks.for_site(Site.objects.get(is_default_site=True))
+        links_changed = False
+        for spec in demo_content.STANDARD_PAGES:
+            page = StandardPage.objects.child_of(home).filter(slug=spec["slug"]).first()
+            if page is None:
+                page = StandardPage(
+                    slug=spec["slug"],
+                    title=spec["title"],
+                    title_en=spec["title_en"],
+                    show_in_menus=spec["show_in_menus"],
+                    body=spec["body"],
+                    body_en=spec["body_en"],
+                )
+                home.add_child(instance=page)
+                publish(page)
+                created += 1
+            field = f"{spec['role']}_page" if spec["role"] else None
+            if field and getattr(links, f"{field}_id") is None:
+                setattr(links, field, page)
+                links_changed = True
+        if links_changed:
+            links.save()
+
+        created += self.seed_demo_project(index)
+        return created
+
+    def seed_demo_project(self, index: ProjectIndexPage) -> int:
+        spec = demo_content.DEMO_PROJECT
+        if ProjectPage.objects.child_of(index).filter(slug=spec["slug"]).exists():
+            return 0
+        project = ProjectPage(
+            slug=spec["slug"],
+            title=spec["title"],
+            title_en=spec["title_en"],
+            summary=spec["summary"],
+            summary_en=spec["summary_en"],
+            introduction=spec["introduction"],
+            introduction_en=spec["introduction_en"],
+        )
+        index.add_child(instance=project)
+        publish(project)
+        for topic_spec in spec["topics"]:
+            topic = TopicPage(
+                slug=topic_spec["slug"],
+                title=topic_spec["title"],
+                title_en=topic_spec["title_en"],
+                question=topic_spec["question"],
+                question_en=topic_spec["question_en"],
+            )
+            project.add_child(instance=topic)
+            publish(topic)
+        return 1 + len(spec["topics"])

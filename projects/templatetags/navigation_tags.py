@@ -1,0 +1,43 @@
+from django import template
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def _path_in_language(path: str, code: str) -> str:
+    """The same address in another language, also where the address does not resolve."""
+    translated = translate_url(path, code)
+    if translated != path or get_language() == code:
+        return translated
+    current = get_language()
+    if current != settings.LANGUAGE_CODE and path.startswith(f"/{current}/"):
+        path = path[len(current) + 1 :]
+    if code == settings.LANGUAGE_CODE:
+        return path
+    return f"/{code}{path}"
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict]:
+    """One link per language to the page the reader is on."""
+    request: HttpRequest | None = context.get("request")
+    path = request.path if request else "/"
+    current = get_language()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": _path_in_language(path, code),
+            "active": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.filter
+def is_current_section(url: str, path: str) -> bool:
+    """True when the reader's path lies within the section that a menu link opens."""
+    return bool(url) and url != "/" and path.startswith(url)

@@ -1,0 +1,32 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from community.models import Role, User
+
+TEST_PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A login with a verified primary e-mail address; pass roles=[Role.…] for staff."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name", locale="nl_BE")
+    last_name = factory.Faker("last_name", locale="nl_BE")
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs) -> None:
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=[role.value for role in extracted]))
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create:
+            EmailAddress.objects.create(
+                user=self, email=self.email, primary=True, verified=extracted is not False
+            )

@@ -1,0 +1,99 @@
+"""Settings guards: production refuses to start without its secrets and passes check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-1234567890-abcdefghijkl",
+    "ALLOWED_HOSTS": "meettheparents.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_variable(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert missing in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_dev_settings_default_to_sqlite_in_var_and_mail_files():
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'],"
+        " settings.DATABASES['default']['NAME'], settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)"
+    )
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, "DEBUG", "EMAIL_URL"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    debug, engine, name, backend, mail_path = result.stdout.split()
+    assert debug == "True"
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(BASE_DIR / "var" / "db.sqlite3")
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert mail_path == str(BASE_DIR / "var" / "mail")
+
+
+def test_production_settings_are_hardened(settings):
+    env = {**os.environ, **PRODUCTION_ENV}
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0,"
+        " s.STORAGES['staticfiles']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]

@@ -1,0 +1,109 @@
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+from wagtail.models import Page
+
+from community.models import Role
+from projects.models import HomePage, ProjectIndexPage
+from tests.community.factories import UserFactory
+from tests.projects.factories import ProjectPageFactory, StandardPageFactory, TopicPageFactory
+
+ROLES = ["anonymous", "parent", "other_parent", "moderator", "researcher", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives each test's database; start every test without stale entries."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def dutch_url(page: Page) -> str:
+    """A page's address at its Dutch (default) URL, whatever language the last request used."""
+    with translation.override("nl"):
+        return page.get_url()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_by_default():
+    """Requests leave their language active in the thread; each test starts in Dutch."""
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
+
+
+@pytest.fixture
+def home_page(db) -> HomePage:
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def project_index(db) -> ProjectIndexPage:
+    return ProjectIndexPage.objects.get()
+
+
+@pytest.fixture
+def project_page(project_index):
+    return ProjectPageFactory(parent=project_index, title="Slapen", title_en="Sleeping")
+
+
+@pytest.fixture
+def topic_page(project_page):
+    return TopicPageFactory(parent=project_page, title="Eerste nacht", title_en="First night")
+
+
+@pytest.fixture
+def standard_page(home_page):
+    return StandardPageFactory(
+        parent=home_page, title="Over ons", title_en="About us", slug="over-ons"
+    )
+
+
+@pytest.fixture
+def parent(db):
+    return UserFactory(email="ouder@example.org")
+
+
+@pytest.fixture
+def other_parent(db):
+    return UserFactory(email="andere.ouder@example.org")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(email="moderator@example.org", roles=[Role.MODERATOR])
+
+
+@pytest.fixture
+def researcher(db):
+    return UserFactory(email="onderzoeker@example.org", roles=[Role.RESEARCHER])
+
+
+@pytest.fixture
+def team_lead(db):
+    return UserFactory(email="team@example.org", roles=[Role.TEAM_LEAD])
+
+
+@pytest.fixture
+def complaints_officer(db):
+    return UserFactory(email="klachten@example.org", roles=[Role.COMPLAINTS_OFFICER])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="beheerder@example.org", roles=[Role.ADMIN], is_staff=True)
+
+
+@pytest.fixture
+def user_for_role(request):
+    """Resolve a role name from ROLES to a user (None for anonymous)."""
+
+    def resolve(role: str):
+        return (
+            None
+            if role == "anonymous"
+            else request.getfixturevalue(role if role != "admin" else "admin_user")
+        )
+
+    return resolve

@@ -1,0 +1,146 @@
+from html.parser import HTMLParser
+from http import HTTPStatus
+
+import pytest
+from wagtail.models import Page, Site
+
+from projects.models import (
+    HomePage,
+    ProjectIndexPage,
+    ProjectPage,
+    SiteLinks,
+    StandardPage,
+    TopicPage,
+)
+from tests.conftest import dutch_url
+from tests.projects.factories import ProjectPageFactory, StandardPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class InlineCodeFinder(HTMLParser):
+    """Collects what a content security policy without 'unsafe-inline' would block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _value in attrs}
+        if tag == "style":
+            self.problems.append("<style>")
+        if tag == "script" and "src" not in names:
+            self.problems.append("inline <script>")
+        self.problems += [
+            f"{tag}[{name}]" for name in names if name == "style" or name.startswith("on")
+        ]
+
+
+def test_page_tree_matches_the_design(home_page, project_index):
+    site = Site.objects.get(is_default_site=True)
+
+    assert site.root_page.specific == home_page
+    assert project_index.slug == "projecten"
+    assert project_index.get_parent().specific == home_page
+    assert HomePage.objects.count() == 1
+
+
+def test_page_types_only_go_where_the_design_puts_them(home_page, project_index, project_page):
+    assert ProjectIndexPage.allowed_parent_page_models() == [HomePage]
+    assert ProjectPage.can_create_at(project_index)
+    assert not ProjectPage.can_create_at(home_page)
+    assert TopicPage.can_create_at(project_page)
+    assert not TopicPage.can_create_at(project_index)
+    assert StandardPage.can_create_at(home_page)
+    assert not HomePage.can_create_at(Page.get_first_root_node())  # only one home page
+
+
+@pytest.mark.parametrize("language_prefix", ["", "/en"])
+def test_every_page_type_renders_in_both_languages(
+    client, home_page, project_index, project_page, topic_page, standard_page, language_prefix
+):
+    for page in (home_page, project_index, project_page, topic_page, standard_page):
+        response = client.get(f"{language_prefix}{dutch_url(page)}")
+
+        assert response.status_code == HTTPStatus.OK, page
+        html = response.content.decode()
+        expected_lang = "en" if language_prefix else "nl"
+        assert f'<html lang="{expected_lang}">' in html
+        title = page.title_en if language_prefix and page.title_en else page.title
+        assert title in html
+        finder = InlineCodeFinder()
+        finder.feed(html)
+        assert finder.problems == [], page
+
+
+def test_english_readers_see_dutch_text_where_no_translation_exists(client, home_page):
+    page = StandardPageFactory(parent=home_page, title="Alleen Nederlands", title_en="", body_en=[])
+
+    response = client.get(f"/en{dutch_url(page)}")
+
+    assert "Alleen Nederlands" in response.content.decode()
+    assert "Tekst in het Nederlands." in response.content.decode()
+
+
+def test_language_switch_links_to_the_same_page_in_the_other_language(client, standard_page):
+    dutch = client.get(dutch_url(standard_page)).content.decode()
+    english = client.get(f"/en{dutch_url(standard_page)}").content.decode()
+
+    assert f'href="/en{dutch_url(standard_page)}" lang="en" hreflang="en"' in dutch
+    assert f'href="{dutch_url(standard_page)}" lang="nl" hreflang="nl"' in english
+
+
+def test_dutch_is_the_default_whatever_the_browser_prefers(client, home_page):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+    assert '<html lang="nl">' in response.content.decode()
+
+
+def test_footer_links_to_house_rules_privacy_and_accessibility(client, home_page):
+    links = SiteLinks.for_site(Site.objects.get(is_default_site=True))
+    pages = {
+        name: StandardPageFactory(parent=home_page, title=title, title_en=title_en)
+        for name, title, title_en in [
+            ("house_rules_page", "Huisregels", "House rules"),
+            ("privacy_page", "Privacy", "Privacy"),
+            ("accessibility_page", "Toegankelijkheid", "Accessibility"),
+        ]
+    }
+    for name, page in pages.items():
+        setattr(links, name, page)
+    links.save()
+
+    dutch = client.get("/").content.decode()
+    english = client.get("/en/").content.decode()
+
+    for page in pages.values():
+        assert f'href="{dutch_url(page)}">{page.title}</a>' in dutch
+        assert f'href="/en{dutch_url(page)}">{page.title_en}</a>' in english
+
+
+def test_menu_follows_the_published_page_tree(client, home_page, project_index):
+    assert "Nieuw in het menu" not in client.get("/").content.decode()
+
+    StandardPageFactory(parent=home_page, title="Nieuw in het menu", show_in_menus=True)
+
+    assert "Nieuw in het menu" in client.get("/").content.decode()
+
+
+def test_menu_marks_the_current_section(client, project_page):
+    html = client.get(dutch_url(project_page)).content.decode()
+
+    assert '<a class="site-nav__link" href="/projecten/" aria-current="page">' in html
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_project_index_queries_do_not_grow_with_projects(
+    client, project_index, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        ProjectPageFactory(parent=project_index)
+    client.get(dutch_url(project_index))  # warm the navigation cache, as any visitor before would
+
+    with django_assert_max_num_queries(8):
+        response = client.get(dutch_url(project_index))
+
+    assert response.content.decode().count('class="card"') == count
