@@ -1,0 +1,54 @@
+"""Journeys through the site in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from community.models import Role
+from tests.community.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_visitor_switches_language_and_back_and_uses_the_skip_link(page):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meet the Parents")
+
+    page.get_by_role("link", name=re.compile("English")).click()
+    expect(page).to_have_url(re.compile(r"/en/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile("Nederlands")).click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Naar de hoofdinhoud")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.csp_violations == []
+
+
+def test_researcher_logs_in_and_reaches_the_wagtail_admin(page):
+    researcher = UserFactory(email="onderzoeker@example.org", roles=[Role.RESEARCHER])
+
+    page.goto("/")
+    page.get_by_role("navigation", name="Je account").get_by_role("link", name="Aanmelden").click()
+    page.get_by_label(re.compile(r"^E-mail")).fill(researcher.email)
+    page.get_by_label(re.compile(r"^Wachtwoord")).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+
+    page.get_by_role("link", name="Medewerkers").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.csp_violations == []
