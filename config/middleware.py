@@ -12,14 +12,22 @@ logger = logging.getLogger(__name__)
 
 
 class PortalCSPMiddleware(CSPMiddleware):
-    """The strict policy everywhere, with inline styles allowed only inside the staff admin."""
+    """The strict policy everywhere; the staff admin also gets inline scripts and styles.
+
+    Wagtail's page editor initialises its widgets with inline scripts, so the admin cannot
+    run under the strict policy. It is a staff-only area.
+    """
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(settings.CSP_RELAXED_PATH_PREFIXES):
-            parts.update = {**(parts.update or {}), "style-src": ["'self'", "'unsafe-inline'"]}
+            parts.update = {
+                **(parts.update or {}),
+                "script-src": ["'self'", "'unsafe-inline'"],
+                "style-src": ["'self'", "'unsafe-inline'"],
+            }
         return parts
 
 

@@ -172,7 +172,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-# The Wagtail admin relies on inline styles and scripts; it is a staff-only area.
+# The Wagtail admin relies on inline scripts and styles; it is a staff-only area.
 CSP_RELAXED_PATH_PREFIXES = ("/admin/", "/django-admin/")
 
 LOGGING = {

@@ -38,6 +38,8 @@ def language_links(context: template.Context) -> list[dict]:
 
 
 @register.filter
-def is_current_section(url: str, path: str) -> bool:
-    """True when the reader's path lies within the section that a menu link opens."""
-    return bool(url) and url != "/" and path.startswith(url)
+def current_marker(url: str, path: str) -> str:
+    """The aria-current value for a menu link: "page" on the page, "true" inside its section."""
+    if not url or url == "/" or not path.startswith(url):
+        return ""
+    return "page" if path == url else "true"

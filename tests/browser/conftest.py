@@ -47,7 +47,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser tab on a phone-sized screen, recording policy violations."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 740})
     context.set_default_timeout(10_000)
     tab = context.new_page()
     tab.csp_violations = []

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from community.models import Role
+from projects.models import ProjectIndexPage
 from tests.community.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = [
@@ -35,7 +36,7 @@ def test_visitor_switches_language_and_back_and_uses_the_skip_link(page):
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
 
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page.csp_violations == []
 
 
@@ -51,4 +52,9 @@ def test_researcher_logs_in_and_reaches_the_wagtail_admin(page):
     page.get_by_role("link", name="Medewerkers").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    index = ProjectIndexPage.objects.get()
+    page.goto(f"/admin/pages/add/projects/projectpage/{index.pk}/")
+    expect(page.locator("#id_title")).to_be_visible()
+    expect(page.locator("#id_title_en")).to_be_visible()
     assert page.csp_violations == []

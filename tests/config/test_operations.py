@@ -88,3 +88,12 @@ def test_public_pages_send_a_strict_content_security_policy(client, home_page):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "object-src 'none'" in policy
+
+
+def test_only_the_staff_admin_allows_inline_code(client, researcher):
+    client.force_login(researcher)
+
+    policy = client.get("/admin/")["Content-Security-Policy"]
+
+    assert "script-src 'self' 'unsafe-inline'" in policy
+    assert "object-src 'none'" in policy

@@ -126,10 +126,12 @@ def test_menu_follows_the_published_page_tree(client, home_page, project_index):
     assert "Nieuw in het menu" in client.get("/").content.decode()
 
 
-def test_menu_marks_the_current_section(client, project_page):
-    html = client.get(dutch_url(project_page)).content.decode()
+def test_menu_marks_the_current_page_and_section(client, project_index, project_page):
+    on_index = client.get(dutch_url(project_index)).content.decode()
+    in_section = client.get(dutch_url(project_page)).content.decode()
 
-    assert '<a class="site-nav__link" href="/projecten/" aria-current="page">' in html
+    assert '<a class="site-nav__link" href="/projecten/" aria-current="page">' in on_index
+    assert '<a class="site-nav__link" href="/projecten/" aria-current="true">' in in_section
 
 
 @pytest.mark.parametrize("count", [5, 50])
