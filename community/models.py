@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,6 +69,11 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = type(self).objects.normalize_email(self.email)
+
+    @cached_property
+    def is_staff_member(self) -> bool:
+        """True for anyone with a staff role; such accounts must use two-factor authentication."""
+        return self.is_superuser or self.groups.filter(name__in=Role.values).exists()
 
     def has_role(self, role: Role) -> bool:
         """True when the user belongs to the group that grants this staff role."""

@@ -1,15 +1,22 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
 
+# Everyone logs in through allauth, with its two-factor step: no second login form.
+admin.site.login = secure_admin_login(admin.site.login)
+staff_login_redirect = RedirectView.as_view(pattern_name="account_login", query_string=True)
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("admin/login/", staff_login_redirect, name="staff_login_redirect"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -5,7 +5,7 @@ from wagtail.models import Page
 
 from community.models import Role
 from projects.models import HomePage, ProjectIndexPage
-from tests.community.factories import UserFactory
+from tests.community.factories import TEST_PASSWORD, UserFactory, totp_activate, totp_code
 from tests.projects.factories import ProjectPageFactory, StandardPageFactory, TopicPageFactory
 
 ROLES = ["anonymous", "parent", "other_parent", "moderator", "researcher", "admin"]
@@ -107,3 +107,18 @@ def user_for_role(request):
         )
 
     return resolve
+
+
+def login_with_two_factor(client, user) -> None:
+    """Log a staff member in the way they really do: password, then a code from their app."""
+    secret = totp_activate(user)
+    response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
+    assert response["Location"] == "/accounts/2fa/authenticate/", response
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert response.status_code == 302, response.content
+
+
+@pytest.fixture
+def staff_login():
+    """Call with (client, user) to log a staff member in with two-factor authentication."""
+    return login_with_two_factor

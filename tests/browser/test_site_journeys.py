@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from community.models import Role
 from projects.models import ProjectIndexPage
-from tests.community.factories import TEST_PASSWORD, UserFactory
+from tests.community.factories import TEST_PASSWORD, UserFactory, totp_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +40,7 @@ def test_visitor_switches_language_and_back_and_uses_the_skip_link(page):
     assert page.csp_violations == []
 
 
-def test_researcher_logs_in_and_reaches_the_wagtail_admin(page):
+def test_researcher_sets_up_two_factor_then_works_in_the_admin(page):
     researcher = UserFactory(email="onderzoeker@example.org", roles=[Role.RESEARCHER])
 
     page.goto("/")
@@ -48,8 +48,23 @@ def test_researcher_logs_in_and_reaches_the_wagtail_admin(page):
     page.get_by_label(re.compile(r"^E-mail")).fill(researcher.email)
     page.get_by_label(re.compile(r"^Wachtwoord")).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
-
     page.get_by_role("link", name="Medewerkers").click()
+
+    # allauth asks for the password again before a second factor can be added.
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    page.get_by_label(re.compile(r"^Wachtwoord")).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Bevestig").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator("#id_code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activeer").click()
+    page.goto("/accounts/2fa/recovery-codes/")
+    recovery_code = page.locator("#recovery_codes").input_value().split()[0]
+
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/reauthenticate/"))
+    page.locator("#id_code").fill(recovery_code)
+    page.get_by_role("button", name="Bevestig").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 

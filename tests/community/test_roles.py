@@ -84,10 +84,12 @@ def test_admin_manages_users_and_the_whole_page_tree(admin_user, home_page):
         ("admin", True),
     ],
 )
-def test_wagtail_admin_access_matrix(client, user_for_role, role, allowed):
+def test_wagtail_admin_access_matrix(client, user_for_role, staff_login, role, allowed):
     assert role in ROLES
     user = user_for_role(role)
-    if user:
+    if user and user.is_staff_member:
+        staff_login(client, user)
+    elif user:
         client.force_login(user)
 
     response = client.get("/admin/")
@@ -110,9 +112,11 @@ def test_wagtail_admin_access_matrix(client, user_for_role, role, allowed):
         ("admin", True),
     ],
 )
-def test_django_admin_access_matrix(client, user_for_role, role, allowed):
+def test_django_admin_access_matrix(client, user_for_role, staff_login, role, allowed):
     user = user_for_role(role)
-    if user:
+    if user and user.is_staff_member:
+        staff_login(client, user)
+    elif user:
         client.force_login(user)
 
     response = client.get("/django-admin/")
