@@ -185,34 +185,24 @@ class StandardPage(BilingualPage):
         return self.localized("body")
 
 
+def footer_page_field(verbose_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 @register_setting(icon="link")
 class SiteLinks(BaseSiteSetting):
     """The pages every page links to in its footer."""
 
-    house_rules_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("house rules page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("privacy page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("accessibility page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    house_rules_page = footer_page_field(_("house rules page"))
+    privacy_page = footer_page_field(_("privacy page"))
+    accessibility_page = footer_page_field(_("accessibility page"))
 
     panels = [
         FieldPanel("house_rules_page"),

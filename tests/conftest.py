@@ -96,6 +96,21 @@ def admin_user(db):
 
 
 @pytest.fixture
+def client_for_role(client, user_for_role):
+    """A test client logged in as the role's user: staff with their second factor."""
+
+    def log_in(role: str):
+        user = user_for_role(role)
+        if user is not None and user.is_staff_member:
+            login_with_two_factor(client, user)
+        elif user is not None:
+            client.force_login(user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
 def user_for_role(request):
     """Resolve a role name from ROLES to a user (None for anonymous)."""
 
@@ -116,9 +131,3 @@ def login_with_two_factor(client, user) -> None:
     assert response["Location"] == "/accounts/2fa/authenticate/", response
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert response.status_code == 302, response.content
-
-
-@pytest.fixture
-def staff_login():
-    """Call with (client, user) to log a staff member in with two-factor authentication."""
-    return login_with_two_factor

@@ -84,13 +84,9 @@ def test_admin_manages_users_and_the_whole_page_tree(admin_user, home_page):
         ("admin", True),
     ],
 )
-def test_wagtail_admin_access_matrix(client, user_for_role, staff_login, role, allowed):
+def test_wagtail_admin_access_matrix(client_for_role, role, allowed):
     assert role in ROLES
-    user = user_for_role(role)
-    if user and user.is_staff_member:
-        staff_login(client, user)
-    elif user:
-        client.force_login(user)
+    client = client_for_role(role)
 
     response = client.get("/admin/")
 
@@ -112,12 +108,8 @@ def test_wagtail_admin_access_matrix(client, user_for_role, staff_login, role, a
         ("admin", True),
     ],
 )
-def test_django_admin_access_matrix(client, user_for_role, staff_login, role, allowed):
-    user = user_for_role(role)
-    if user and user.is_staff_member:
-        staff_login(client, user)
-    elif user:
-        client.force_login(user)
+def test_django_admin_access_matrix(client_for_role, role, allowed):
+    client = client_for_role(role)
 
     response = client.get("/django-admin/")
 
