@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -83,7 +83,3 @@ class User(AbstractUser):
     def roles(self) -> list[Role]:
         names = {group.name for group in self.groups.all()}
         return [role for role in Role if role.value in names]
-
-
-def role_group(role: Role) -> Group:
-    return Group.objects.get(name=role.value)

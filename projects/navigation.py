@@ -16,7 +16,7 @@ def _cache_key(site_id: int, language: str) -> str:
 def _link(page: Page, request: HttpRequest) -> dict[str, str]:
     specific = page.specific
     title = specific.localized_title if hasattr(specific, "localized_title") else page.title
-    return {"title": title, "url": page.get_url(request) or "", "id": page.pk}
+    return {"title": title, "url": page.get_url(request) or ""}
 
 
 def site_navigation_build(site: Site, request: HttpRequest) -> dict:

@@ -90,6 +90,14 @@ def test_language_switch_links_to_the_same_page_in_the_other_language(client, st
     assert f'href="{dutch_url(standard_page)}" lang="nl" hreflang="nl"' in english
 
 
+def test_language_switch_also_works_on_a_missing_page(client, home_page):
+    english = client.get("/en/bestaat-niet/").content.decode()
+    dutch = client.get("/bestaat-niet/").content.decode()
+
+    assert 'href="/bestaat-niet/" lang="nl" hreflang="nl"' in english
+    assert 'href="/en/bestaat-niet/" lang="en" hreflang="en"' in dutch
+
+
 def test_dutch_is_the_default_whatever_the_browser_prefers(client, home_page):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
 
