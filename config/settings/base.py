@@ -127,6 +127,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_BASE_URL.startswith("https") els
 # Staff pages hold parents' personal data: staff must use two-factor authentication there.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meet the Parents"
+# Accept the code of the previous or next 30 seconds too: phone clocks drift, and a code
+# typed at the turn of a period should not fail.
+MFA_TOTP_TOLERANCE = 1
 STAFF_PATH_PREFIXES = ("/admin/", "/django-admin/")
 
 LANGUAGE_CODE = "nl"
