@@ -124,3 +124,17 @@ def test_each_staff_role_logs_in_through_the_site(client, role):
 
     assert response.status_code == HTTPStatus.FOUND
     assert int(client.session["_auth_user_id"]) == user.pk
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("parent", False), ("other_parent", False), ("moderator", True), ("researcher", True)],
+)
+def test_header_links_to_the_staff_area_only_for_staff(
+    client, user_for_role, home_page, role, shown
+):
+    client.force_login(user_for_role(role))
+
+    html = client.get("/").content.decode()
+
+    assert ('href="/admin/"' in html) is shown
