@@ -30,6 +30,7 @@ if settings.DEBUG:
 # Dutch lives at "/", English at "/en/": the language is in the address, never guessed.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("community.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

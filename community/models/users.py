@@ -1,9 +1,14 @@
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from community.validators import PSEUDONYM_MAX_LENGTH, validate_pseudonym
 
 
 class Role(models.TextChoices):
@@ -16,7 +21,30 @@ class Role(models.TextChoices):
     ADMIN = "Administrators", _("Administrator")
 
 
-class UserManager(DjangoUserManager):
+def research_id_new() -> str:
+    """A random, stable identifier for exports: research data never carries the e-mail or pk."""
+    return secrets.token_hex(8)
+
+
+class UserQuerySet(models.QuerySet):
+    def staff(self) -> "UserQuerySet":
+        return self.filter(
+            models.Q(is_superuser=True) | models.Q(groups__name__in=Role.values)
+        ).distinct()
+
+    def members(self) -> "UserQuerySet":
+        """Parents who take part: active, not staff, with a pseudonym and current research
+        consent (accepted, not withdrawn). One query, usable as a subquery."""
+        from community.models.consent import ConsentRecord
+
+        return (
+            self.filter(~models.Q(pseudonym=""), is_active=True, is_superuser=False)
+            .exclude(groups__name__in=Role.values)
+            .filter(ConsentRecord.objects.current_consent_q())
+        )
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     """Users log in with their e-mail address, matched case-insensitively."""
 
     use_in_migrations = True
@@ -48,6 +76,23 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    pseudonym = models.CharField(
+        _("pseudonym"),
+        max_length=PSEUDONYM_MAX_LENGTH,
+        blank=True,
+        validators=[validate_pseudonym],
+        help_text=_("The name other parents see. It cannot be your e-mail address."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails we send you."),
+    )
+    research_id = models.CharField(
+        _("research id"), max_length=32, unique=True, default=research_id_new, editable=False
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -61,6 +106,12 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive_unique"),
+            models.UniqueConstraint(
+                Lower("pseudonym"),
+                condition=~models.Q(pseudonym=""),
+                name="user_pseudonym_case_insensitive_unique",
+                violation_error_message=_("This pseudonym is taken. Choose another one."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,6 +120,12 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = type(self).objects.normalize_email(self.email)
+        self.pseudonym = " ".join(self.pseudonym.split())
+
+    @property
+    def display_name(self) -> str:
+        """How the person appears next to what they write: never the e-mail address."""
+        return self.pseudonym or _("member")
 
     @cached_property
     def is_staff_member(self) -> bool:

@@ -1,0 +1,44 @@
+"""Members and staff: accounts, research profiles, consent, segments and notifications."""
+
+from community.models.consent import ConsentDocument, ConsentKind, ConsentRecord
+from community.models.notifications import (
+    EmailFrequency,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from community.models.profiles import (
+    AgeBand,
+    Child,
+    FamilySituation,
+    HomeLanguage,
+    Language,
+    MemberProfile,
+    Province,
+    ServiceChannel,
+)
+from community.models.segments import Segment, SegmentRule
+from community.models.users import Role, User, UserManager
+
+__all__ = [
+    "AgeBand",
+    "Child",
+    "ConsentDocument",
+    "ConsentKind",
+    "ConsentRecord",
+    "EmailFrequency",
+    "FamilySituation",
+    "HomeLanguage",
+    "Language",
+    "MemberProfile",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "Province",
+    "Role",
+    "Segment",
+    "SegmentRule",
+    "ServiceChannel",
+    "User",
+    "UserManager",
+]

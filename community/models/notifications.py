@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    REPLY = "reply", _("Replies to what I wrote")
+    PROBE = "probe", _("Follow-up questions from researchers")
+    NEW_TOPIC = "new_topic", _("New topics in my projects")
+    PROJECT_INVITATION = "project_invitation", _("Invitations to new projects")
+    MODERATION = "moderation", _("Decisions about my posts")
+    CONSENT_UPDATE = "consent_update", _("Changes to the terms or privacy notice")
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NEVER = "never", _("Never")
+
+
+DEFAULT_EMAIL_FREQUENCY = {
+    NotificationKind.REPLY: EmailFrequency.DAILY,
+    NotificationKind.PROBE: EmailFrequency.IMMEDIATELY,
+    NotificationKind.NEW_TOPIC: EmailFrequency.WEEKLY,
+    NotificationKind.PROJECT_INVITATION: EmailFrequency.IMMEDIATELY,
+    NotificationKind.MODERATION: EmailFrequency.IMMEDIATELY,
+    NotificationKind.CONSENT_UPDATE: EmailFrequency.IMMEDIATELY,
+}
+
+# What the member reads; %(title)s is the page the notification is about, %(actor)s who acted.
+NOTIFICATION_TEXTS = {
+    NotificationKind.REPLY: _("%(actor)s replied to your post in “%(title)s”."),
+    NotificationKind.PROBE: _("A researcher asked you a follow-up question in “%(title)s”."),
+    NotificationKind.NEW_TOPIC: _("New topic in your project: “%(title)s”."),
+    NotificationKind.PROJECT_INVITATION: _("You are invited to a new project: “%(title)s”."),
+    NotificationKind.MODERATION: _("A moderator made a decision about your post in “%(title)s”."),
+    NotificationKind.CONSENT_UPDATE: _("“%(title)s” has changed. Please read and accept it."),
+}
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a member should know about, shown in the site and e-mailed as they prefer.
+
+    Titles are stored in both languages (`params`), so the text reads right in the language of
+    the page or e-mail; the actor is a link, so an erased account leaves no name behind.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications_caused",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(
+        _("link"), max_length=500, blank=True, help_text=_("A path on this site, in Dutch.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["emailed_at", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def title(self) -> str:
+        titles = self.params.get("title") or {}
+        if isinstance(titles, str):
+            return titles
+        return titles.get(get_language() or "nl") or titles.get("nl", "")
+
+    @property
+    def text(self) -> str:
+        """The sentence in the active language (select_related("actor") avoids a query)."""
+        actor = self.actor.display_name if self.actor_id else _("A former member")
+        template = NOTIFICATION_TEXTS.get(self.kind, "%(title)s")
+        return str(template) % {"title": self.title, "actor": actor}
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def localized_url(self, language: str | None = None) -> str:
+        """The link in the reader's language: English pages live under /en/."""
+        language = language or get_language()
+        if self.url.startswith("/") and language and language != settings.LANGUAGE_CODE:
+            return f"/{language}{self.url}"
+        return self.url
+
+
+class NotificationPreference(models.Model):
+    """How often a member wants e-mail about one kind of notification."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind)
+    frequency = models.CharField(_("e-mail"), max_length=16, choices=EmailFrequency)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_frequency_display()}"

@@ -1,0 +1,44 @@
+"""Rules for what members type about themselves."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+PSEUDONYM_MIN_LENGTH = 3
+PSEUDONYM_MAX_LENGTH = 30
+_PSEUDONYM_CHARACTERS = re.compile(r"^[\w \-]+$")
+_EMAIL_LIKE = re.compile(r"\S@\S|\bat\b.*\bdot\b", re.IGNORECASE)
+_URL_LIKE = re.compile(
+    r"https?:|www\.|\w\.(com|be|nl|net|org|eu|info|io|app|me|tv|gent|brussels|vlaanderen)\b",
+    re.IGNORECASE,
+)
+
+
+def validate_pseudonym(value: str) -> None:
+    """A pseudonym says nothing about who the member is and cannot be used to reach them.
+
+    3–30 characters: letters (any alphabet), digits, spaces, "-" and "_"; nothing that looks
+    like an e-mail address or a web address.
+    """
+    if len(value) < PSEUDONYM_MIN_LENGTH or len(value) > PSEUDONYM_MAX_LENGTH:
+        raise ValidationError(
+            _("Choose a pseudonym of %(min)d to %(max)d characters."),
+            code="pseudonym_length",
+            params={"min": PSEUDONYM_MIN_LENGTH, "max": PSEUDONYM_MAX_LENGTH},
+        )
+    if "@" in value or _EMAIL_LIKE.search(value):
+        raise ValidationError(
+            _("A pseudonym cannot look like an e-mail address: other parents would see it."),
+            code="pseudonym_email",
+        )
+    if _URL_LIKE.search(value):
+        raise ValidationError(
+            _("A pseudonym cannot look like a web address."),
+            code="pseudonym_url",
+        )
+    if not _PSEUDONYM_CHARACTERS.match(value):
+        raise ValidationError(
+            _("Use only letters, digits, spaces, “-” and “_” in your pseudonym."),
+            code="pseudonym_characters",
+        )

@@ -1,0 +1,10 @@
+"""Placeholder until this feature's views land (issue 3)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def _not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    raise Http404
+
+
+personal_data = personal_data_download = account_delete = _not_yet

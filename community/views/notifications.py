@@ -1,0 +1,11 @@
+"""Placeholder until this feature's views land (issue 3)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def _not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    raise Http404
+
+
+notification_list = notification_open = notification_read_all = _not_yet
+notification_preferences = _not_yet
