@@ -7,4 +7,4 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from community import signals  # noqa: F401
+        from community import dashboard_sections, personal_data_sources, signals  # noqa: F401

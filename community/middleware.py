@@ -5,8 +5,10 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+
+from community.services.consent import member_needs_onboarding
 
 
 def session_used_two_factor(request: HttpRequest) -> bool:
@@ -47,3 +49,63 @@ class StaffTwoFactorMiddleware:
             if not session_used_two_factor(request):
                 return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
         return self.get_response(request)
+
+
+class MemberOnboardingMiddleware:
+    """Signed-in parents choose a pseudonym and accept the current terms before anything else.
+
+    Runs on every request, so it stays cheap: one query for a member who is all set (their
+    state for each live document), and nothing for visitors or exempt paths. Pages a parent
+    needs to get through onboarding, to read the terms, or to leave (log out, download their
+    data, delete their account) stay open.
+    """
+
+    EXEMPT_URL_NAMES = frozenset(
+        {
+            "member_onboarding",
+            "consent_document",
+            "consent_overview",
+            "consent_withdraw",
+            "personal_data",
+            "personal_data_download",
+            "account_delete",
+            "healthz",
+        }
+    )
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        languages = [code for code, _name in settings.LANGUAGES]
+        self.exempt_prefixes = (
+            settings.STATIC_URL,
+            settings.MEDIA_URL,
+            "/healthz",
+            "/accounts/",
+            *(f"/{code}/accounts/" for code in languages),
+        )
+        self.language_roots = {"/", *(f"/{code}/" for code in languages)}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and not request.path_info.startswith(self.exempt_prefixes)
+            and member_needs_onboarding(request.user)
+            and not self.exempt_view(request)
+        ):
+            return HttpResponseRedirect(self.onboarding_url(request))
+        return self.get_response(request)
+
+    def exempt_view(self, request: HttpRequest) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.url_name in self.EXEMPT_URL_NAMES
+
+    def onboarding_url(self, request: HttpRequest) -> str:
+        url = reverse("member_onboarding")
+        # Come back to the page they asked for; the home page needs no return trip, so a new
+        # member goes on to their profile instead.
+        if request.method == "GET" and request.path_info not in self.language_roots:
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return url

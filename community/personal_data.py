@@ -6,10 +6,12 @@ where needed, an eraser) or listed in EXCLUDED with the reason. Apps that depend
 so `community` never imports them. A test fails when a relation is in neither list.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,17 @@ def register(source: PersonalDataSource) -> None:
 
 def exclude(model_label: str, reason: str) -> None:
     EXCLUDED[model_label] = reason
+
+
+def timestamp(value: datetime.datetime | None) -> str | None:
+    """A moment as exporters write it: ISO 8601 in the site's time zone, to the second."""
+    if value is None:
+        return None
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def choice(code: str | None, name: object) -> dict | None:
+    """A choice as exporters write it: the stored code for machines and its name for people."""
+    if not code:
+        return None
+    return {"code": code, "name": str(name)}

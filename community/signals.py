@@ -1,8 +1,10 @@
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 from wagtail.log_actions import log
+from wagtail.signals import published
 
-from community.models import Role, User
+from community.models import ConsentDocument, Role, User
+from community.services.consent import consent_document_published
 
 
 @receiver(m2m_changed, sender=User.groups.through)
@@ -16,3 +18,21 @@ def role_change_log(sender, instance, action: str, pk_set: set[int] | None, **kw
     log_action = "community.role_given" if action == "post_add" else "community.role_taken"
     for name in groups.filter(name__in=Role.values).values_list("name", flat=True):
         log(instance=instance, action=log_action, data={"role": name})
+
+
+@receiver(pre_save, sender=ConsentDocument)
+def consent_document_version_keep(sender, instance: ConsentDocument, raw: bool, **kwargs) -> None:
+    """Only publishing changes the version: saving a draft or publishing an old revision (whose
+    stored copy carries the number it had then) keeps the number in the database."""
+    if raw or instance.pk is None:
+        return
+    stored = ConsentDocument.objects.filter(pk=instance.pk).values_list("version", flat=True)
+    if stored:
+        instance.version = stored[0]
+
+
+@receiver(published, sender=ConsentDocument)
+def consent_document_publish_count(sender, instance: ConsentDocument, **kwargs) -> None:
+    """Every publication is a new version; members who accepted an earlier one are told."""
+    if instance.live:
+        consent_document_published(document=instance)

@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        from projects import signals  # noqa: F401
+        from projects import dashboard, personal_data, signals  # noqa: F401

@@ -131,3 +131,21 @@ def login_with_two_factor(client, user) -> None:
     assert response["Location"] == "/accounts/2fa/authenticate/", response
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert response.status_code == 302, response.content
+
+
+@pytest.fixture
+def consent_documents(db):
+    """The research terms and the privacy notice, published (version 1). Parents from the
+    fixtures have not accepted them: use `member` for one who has."""
+    from tests.community.factories import consent_documents_publish
+
+    return consent_documents_publish()
+
+
+@pytest.fixture
+def member(parent, consent_documents):
+    """`parent`, onboarded: a pseudonym and the published terms accepted."""
+    from tests.community.factories import consent_accept_all
+
+    consent_accept_all(parent)
+    return parent

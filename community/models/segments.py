@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -87,12 +87,19 @@ class Segment(ClusterableModel):
         return dict(grouped)
 
     def rules_q(self, today: datetime.date | None = None) -> Q:
-        """A filter on users for the rules; matches nobody when there are no rules."""
+        """A filter on users for the rules; matches nobody when there are no rules.
+
+        A rule whose criterion is not (or no longer) one of the choices matches nobody.
+        """
         grouped = self.criteria()
         if not grouped:
             return Q(pk__in=[])
         condition = Q()
         for field, values in grouped.items():
+            known = _FIELD_CHOICES.get(field)
+            values = [value for value in values if known is not None and value in known.values]
+            if not values:
+                return Q(pk__in=[])
             if field == SegmentField.AGE_BAND:
                 bands = Q()
                 for value in values:
@@ -112,17 +119,40 @@ class Segment(ClusterableModel):
                 condition &= Q(profile__service_channel__in=values)
         return condition
 
+    def members_q(self, today: datetime.date | None = None) -> Q:
+        """A filter on users: they match the rules or were added by hand. Combine it with
+        `User.objects.members()`: on its own it also matches people who do not take part."""
+        if self.pk:
+            invited = Segment.invited_members.through.objects.filter(segment=self)
+            return self.rules_q(today) | Q(pk__in=invited.values("user_id"))
+        invited_pks = [user.pk for user in self.invited_members.all()]
+        return self.rules_q(today) | Q(pk__in=invited_pks)
+
     def members(self, today: datetime.date | None = None) -> models.QuerySet:
         """The members in this segment, evaluated by the database in one query."""
         from community.models.users import User
 
-        if self.pk:
-            invited = Segment.invited_members.through.objects.filter(segment=self)
-            condition = self.rules_q(today) | Q(pk__in=invited.values("user_id"))
-        else:
-            invited_pks = [user.pk for user in self.invited_members.all()]
-            condition = self.rules_q(today) | Q(pk__in=invited_pks)
-        return User.objects.members().filter(condition)
+        return User.objects.members().filter(self.members_q(today))
+
+    @staticmethod
+    def member_counts(
+        segments: "list[Segment]", today: datetime.date | None = None
+    ) -> dict[int, int]:
+        """The number of members in each saved segment, counted in one query for all of them.
+
+        Prefetch the segments' rules: their criteria are read to build the query.
+        """
+        from community.models.users import User
+
+        if not segments:
+            return {}
+        counts = User.objects.members().aggregate(
+            **{
+                f"segment_{segment.pk}": Count("pk", filter=segment.members_q(today))
+                for segment in segments
+            }
+        )
+        return {segment.pk: counts[f"segment_{segment.pk}"] for segment in segments}
 
 
 class SegmentRule(models.Model):

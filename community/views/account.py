@@ -1,10 +1,58 @@
-"""Placeholder until this feature's views land (issue 3)."""
+"""The member's own data: download a copy, or delete the account."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from community.forms.account import AccountDeleteForm
+from community.personal_data import SOURCES
+from community.services.accounts import account_delete as account_delete_service
+from community.services.personal_data import personal_data_export
 
 
-def _not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    raise Http404
+@login_required
+def personal_data(request: HttpRequest) -> HttpResponse:
+    contents = [source.title() for source in SOURCES.values()]
+    return render(request, "community/personal_data.html", {"contents": contents})
 
 
-personal_data = personal_data_download = account_delete = _not_yet
+# POST: the file is made on purpose (CSRF-checked), never by a link preview or prefetch.
+@require_POST
+@login_required
+@never_cache
+def personal_data_download(request: HttpRequest) -> HttpResponse:
+    archive = personal_data_export(user=request.user)
+    filename = f"meet-the-parents-{timezone.localdate():%Y-%m-%d}.zip"
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    if request.user.is_staff_member:
+        # Staff hold roles and work others depend on: an administrator removes them.
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "community/account_delete.html", {"staff": True})
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_delete_service(
+            user=request.user, remove_contributions=form.cleaned_data["remove_contributions"]
+        )
+        logout(request)
+        messages.success(
+            request,
+            _("Your account is deleted. Thank you for taking part in Meet the Parents."),
+        )
+        return redirect(reverse("wagtail_serve", args=[""]))
+    return render(request, "community/account_delete.html", {"form": form})

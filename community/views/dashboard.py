@@ -1,10 +1,20 @@
-"""Placeholder until this feature's views land (issue 3)."""
+"""The member's own page: "Mijn Meet the Parents"."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from community.dashboard import sections
 
 
-def _not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    raise Http404
-
-
-dashboard = _not_yet
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    # Sections come from several apps; each renders with its own, already loaded, context.
+    rendered = []
+    for section in sections():
+        context = {**section.context(request), "request": request, "user": request.user}
+        html = render_to_string(section.template, context)
+        if html.strip():
+            rendered.append(html)
+    return render(request, "community/dashboard.html", {"sections": rendered})

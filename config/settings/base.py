@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "community.middleware.StaffTwoFactorMiddleware",
+    "community.middleware.MemberOnboardingMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.site_navigation",
+                "community.context_processors.member_notifications",
             ],
         },
     },
@@ -103,10 +105,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Django's rules; the first two with messages our catalogue translates (see the module).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "community.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "community.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -125,6 +128,33 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Meet the Parents] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_BASE_URL.startswith("https") else "http"
+ACCOUNT_ADAPTER = "community.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "community.forms.accounts.SignupForm",
+    "add_email": "community.forms.accounts.AddEmailForm",
+}
+# Confirming the address in the browser that signed up logs the parent in and takes them
+# straight to choosing a pseudonym.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# One address per account; a new one replaces the old only once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# allauth's defaults, written out so they are visible and reviewed. They are counted in
+# Django's cache, so production requires a CACHE_URL that every web process shares.
+# "ip": per client address, "key": per e-mail address, "user": per signed-in account.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Wrong passwords: 10 a minute from one address, 5 per 5 minutes for one account.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    # At most one verification mail per address every 3 minutes.
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
 
 # Staff pages hold parents' personal data: staff must use two-factor authentication there.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

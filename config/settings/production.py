@@ -21,6 +21,14 @@ CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS]
 )
 
+# allauth counts login attempts, sign-ups and reset mails in the cache (rate limits): every
+# web process must see the same counts, so an in-process cache will not do.
+CACHES = {"default": env.cache_url_config(required("CACHE_URL"))}
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    raise ImproperlyConfigured(
+        "Set CACHE_URL to a cache every web process shares (e.g. redis:// or dbcache://)."
+    )
+
 if env("EMAIL_URL", default=""):
     vars().update(env.email("EMAIL_URL"))
 

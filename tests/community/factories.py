@@ -17,6 +17,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
+    # Onboarded by default; pass pseudonym="" for a parent who has not chosen one yet.
+    pseudonym = factory.Sequence(lambda n: f"Ouder {n}")
     first_name = factory.Faker("first_name", locale="nl_BE")
     last_name = factory.Faker("last_name", locale="nl_BE")
     password = factory.django.Password(TEST_PASSWORD)
@@ -51,3 +53,59 @@ def totp_code(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // TOTP_PERIOD))
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread notification about a project page, with its title in both languages."""
+
+    class Meta:
+        model = "community.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "reply"
+    params = factory.LazyFunction(lambda: {"title": {"nl": "Slapen", "en": "Sleeping"}})
+    url = "/projecten/slapen/"
+
+
+class ConsentDocumentFactory(factory.django.DjangoModelFactory):
+    """A published consent document (version 1); `kind` decides which one."""
+
+    class Meta:
+        model = "community.ConsentDocument"
+        django_get_or_create = ("kind",)
+        skip_postgeneration_save = True
+
+    kind = "research_terms"
+    title = factory.LazyAttribute(lambda o: f"Voorwaarden {o.kind}")
+    title_en = factory.LazyAttribute(lambda o: f"Terms {o.kind}")
+    body = "<p>Wat meedoen betekent.</p>"
+    body_en = "<p>What taking part means.</p>"
+    live = False
+
+    @factory.post_generation
+    def publish(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted is not False and not self.live:
+            self.save_revision().publish()
+            self.refresh_from_db()
+
+
+def consent_documents_publish() -> list:
+    """The research terms and the privacy notice, published (what every live site has)."""
+    return [
+        ConsentDocumentFactory(
+            kind="research_terms", title="Onderzoeksvoorwaarden", title_en="Research terms"
+        ),
+        ConsentDocumentFactory(
+            kind="privacy_notice", title="Privacyverklaring", title_en="Privacy notice"
+        ),
+    ]
+
+
+def consent_accept_all(*users: User) -> None:
+    """Record that each user accepts the current version of every live document."""
+    from community.models import ConsentDocument
+    from community.services.consent import consent_accept
+
+    documents = list(ConsentDocument.objects.filter(live=True))
+    for user in users:
+        consent_accept(user=user, documents=documents)

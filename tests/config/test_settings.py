@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-1234567890-abcdefghijkl",
     "ALLOWED_HOSTS": "meettheparents.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -29,7 +30,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL"])
 def test_production_refuses_to_start_without_required_variable(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
 
@@ -40,6 +41,16 @@ def test_production_refuses_to_start_without_required_variable(missing):
     assert len(lines) == 1
     assert missing in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://"])
+def test_production_refuses_a_cache_of_its_own_per_process(cache_url):
+    result = run_manage("check", env={**PRODUCTION_ENV, "CACHE_URL": cache_url})
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "CACHE_URL" in lines[0]
 
 
 def test_production_passes_check_deploy_without_warnings():

@@ -3,7 +3,7 @@
 import factory
 from wagtail.models import Page
 
-from projects.models import ProjectPage, StandardPage, TopicPage
+from projects.models import Post, ProjectPage, Reaction, StandardPage, TopicPage
 
 
 class PageFactory(factory.Factory):
@@ -53,3 +53,20 @@ class StandardPageFactory(PageFactory):
         lambda: [{"type": "paragraph", "value": "<p>Tekst in het Nederlands.</p>"}]
     )
     body_en = factory.LazyFunction(lambda: [{"type": "paragraph", "value": "<p>English text.</p>"}])
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """An answer in a topic; pass parent=<post> for a reply (same topic)."""
+
+    class Meta:
+        model = Post
+
+    topic = factory.LazyAttribute(lambda post: post.parent.topic if post.parent else None)
+    author = None
+    parent = None
+    body = factory.Sequence(lambda n: f"<p>Bijdrage {n}</p>")
+
+
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reaction

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from community import demo_content as community_demo
+from community import demo_profiles
 from community.models import Role, User
 from community.services import user_create
 from projects import demo_content
@@ -42,6 +44,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_users = self.seed_accounts()
             created_pages = self.seed_pages()
+            # The demo parents accept the published terms, so they skip onboarding.
+            community_demo.consent_documents_seed()
+            community_demo.demo_members_onboard()
+            demo_profiles.demo_profiles_seed()
+            demo_profiles.demo_segment_seed(created_by_email="onderzoeker@example.org")
         self.stdout.write(
             f"Demo content ready ({created_pages} pages and {created_users} accounts created)."
         )

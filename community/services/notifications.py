@@ -1,0 +1,177 @@
+"""Notifications: in-app messages to members, e-mailed as each member prefers.
+
+Every feature that tells a member something calls `notifications_create` (or
+`notification_create`). The in-app notification is always stored; an e-mail follows only
+for kinds the member wants "immediately", sent by a background task after the transaction
+commits. Digest kinds wait for `notification_digest_send`.
+"""
+
+from collections.abc import Iterable, Mapping
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.models import (
+    EmailFrequency,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    User,
+)
+from community.models.notifications import DEFAULT_EMAIL_FREQUENCY
+
+
+def _title_clean(title: Mapping[str, str]) -> dict[str, str]:
+    """Both languages stored; English falls back to the Dutch title when it is missing."""
+    dutch = (title.get("nl") or "").strip()
+    if not dutch:
+        raise ValidationError(_("A notification needs a Dutch title."), code="title_missing")
+    return {"nl": dutch, "en": (title.get("en") or "").strip() or dutch}
+
+
+def _url_clean(url: str) -> str:
+    # The link is followed by notification_open: only paths on this site, never elsewhere.
+    if url and (not url.startswith("/") or url.startswith("//") or "\\" in url):
+        raise ValidationError(
+            _("A notification links to a path on this site, such as /projecten/…/."),
+            code="url_not_local",
+        )
+    return url
+
+
+def notification_email_frequencies(
+    *, user_ids: Iterable[int], kind: NotificationKind
+) -> dict[int, EmailFrequency]:
+    """Each user's e-mail frequency for one kind, defaults included, in one query."""
+    user_ids = list(user_ids)
+    default = DEFAULT_EMAIL_FREQUENCY[NotificationKind(kind)]
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
+            "user_id", "frequency"
+        )
+    )
+    return {user_id: EmailFrequency(chosen.get(user_id, default)) for user_id in user_ids}
+
+
+def notification_email_frequency(user: User, kind: NotificationKind) -> EmailFrequency:
+    """How often this member wants e-mail about this kind (the default when never chosen)."""
+    return notification_email_frequencies(user_ids=[user.pk], kind=kind)[user.pk]
+
+
+def notification_preferences_get(*, user: User) -> dict[NotificationKind, EmailFrequency]:
+    """The member's e-mail frequency for every kind, defaults included, in one query."""
+    chosen = dict(user.notification_preferences.values_list("kind", "frequency"))
+    return {
+        kind: EmailFrequency(chosen.get(kind, DEFAULT_EMAIL_FREQUENCY[kind]))
+        for kind in NotificationKind
+    }
+
+
+def _emails_enqueue(notification_ids: list[int]) -> None:
+    from community.tasks import notification_email_send
+
+    for notification_id in notification_ids:
+        notification_email_send.enqueue(notification_id)
+
+
+@transaction.atomic
+def notifications_create(
+    *,
+    recipients: Iterable[User] | QuerySet,
+    kind: NotificationKind,
+    title: dict[str, str],
+    url: str,
+    actor: User | None = None,
+) -> list[Notification]:
+    """Notify many members at once: one insert, one preference query, whatever their number.
+
+    `title` is {"nl": …, "en": …}; `url` a Dutch path on this site. A recipient listed twice
+    gets one notification. Members who want this kind immediately get an e-mail from a
+    background task, enqueued only once the transaction commits (nothing on rollback).
+    """
+    kind = NotificationKind(kind)
+    params = {"title": _title_clean(title)}
+    url = _url_clean(url)
+    unique: dict[int, User] = {}
+    for recipient in recipients:
+        unique.setdefault(recipient.pk, recipient)
+    if not unique:
+        return []
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(recipient=recipient, actor=actor, kind=kind, params=params, url=url)
+            for recipient in unique.values()
+        ]
+    )
+    frequencies = notification_email_frequencies(user_ids=unique, kind=kind)
+    # Whether the address is verified is checked by the task, which runs later anyway.
+    immediate = [
+        notification.pk
+        for notification in notifications
+        if notification.recipient.is_active
+        and frequencies[notification.recipient_id] == EmailFrequency.IMMEDIATELY
+    ]
+    if immediate:
+        # robust: the notifications are saved; a queue failure is logged, not shown as an error.
+        transaction.on_commit(partial(_emails_enqueue, immediate), robust=True)
+    return notifications
+
+
+def notification_create(
+    *,
+    recipient: User,
+    kind: NotificationKind,
+    title: dict[str, str],
+    url: str,
+    actor: User | None = None,
+) -> Notification:
+    """Notify one member; see `notifications_create`."""
+    return notifications_create(
+        recipients=[recipient], kind=kind, title=title, url=url, actor=actor
+    )[0]
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    """Mark one of the member's own notifications as read; reading it twice changes nothing."""
+    if notification.recipient_id != user.pk:
+        raise PermissionDenied("A member can only mark their own notifications as read.")
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark all the member's unread notifications as read; returns how many changed."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *, user: User, frequencies: Mapping[NotificationKind, EmailFrequency]
+) -> None:
+    """Store the member's e-mail frequency per kind, one upsert for all kinds."""
+    rows = []
+    for kind, frequency in frequencies.items():
+        if kind not in NotificationKind.values or frequency not in EmailFrequency.values:
+            raise ValidationError(
+                _("Unknown notification kind or e-mail frequency: %(kind)s, %(frequency)s."),
+                code="invalid_preference",
+                params={"kind": kind, "frequency": frequency},
+            )
+        rows.append(NotificationPreference(user=user, kind=kind, frequency=frequency))
+    NotificationPreference.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["frequency"],
+    )

@@ -1,0 +1,87 @@
+"""What members wrote in projects, in their data download and on account erasure.
+
+Imported from ProjectsConfig.ready(): `community` keeps the registry and never imports us.
+"""
+
+import html
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from community.personal_data import PersonalDataSource, register, timestamp
+from projects.models import Post, Reaction
+
+
+def post_text(body: str) -> str:
+    """The words of a post without its HTML, for people to read."""
+    return html.unescape(strip_tags(body)).strip()
+
+
+def posts_export(user) -> list[dict]:
+    posts = Post.objects.filter(author=user).select_related("topic").order_by("created_at", "pk")
+    return [
+        {
+            "id": post.pk,
+            "topic": post.topic.localized_title,
+            "reply_to": post.parent_id,
+            "text": post_text(post.body),
+            "html": post.body,
+            "created_at": timestamp(post.created_at),
+            "edited_at": timestamp(post.edited_at),
+        }
+        for post in posts
+    ]
+
+
+def posts_erase(user, remove_contributions: bool) -> None:
+    """Posts stay, without author, as research data; removed when the member asks for it.
+
+    Removing: the member's replies go, and so do their answers that nobody replied to. An
+    answer others replied to stays as an empty placeholder without author (body "" and author
+    NULL: "removed by its author"), so other people's replies keep their place and meaning.
+    Moving those replies up to top-level answers would make a "me too" read as an answer to the
+    topic and change the research data; deleting them would erase other members' words.
+    Without the choice, deleting the user sets `author` to NULL (on_delete=SET_NULL).
+    """
+    if not remove_contributions:
+        return
+    own = Post.objects.filter(author=user)
+    own.filter(parent__isnull=False).delete()
+    replied_to = Exists(Post.objects.filter(parent=OuterRef("pk")))
+    own.filter(replied_to).update(body="", author=None, edited_at=timezone.now())
+    own.delete()
+
+
+def reactions_export(user) -> list[dict]:
+    reactions = Reaction.objects.filter(user=user).select_related("post__topic")
+    return [
+        {
+            "post": reaction.post_id,
+            "topic": reaction.post.topic.localized_title,
+            "created_at": timestamp(reaction.created_at),
+        }
+        for reaction in reactions.order_by("created_at", "pk")
+    ]
+
+
+register(
+    PersonalDataSource(
+        key="posts",
+        title=lambda: _("What you wrote"),
+        models=("projects.Post",),
+        export=posts_export,
+        erase=posts_erase,
+    )
+)
+register(
+    PersonalDataSource(
+        key="reactions",
+        title=lambda: _("Posts you recognised (“herkenbaar”)"),
+        # Deleting the account deletes them (on_delete=CASCADE): a reaction without a member
+        # means nothing.
+        models=("projects.Reaction",),
+        export=reactions_export,
+    )
+)
