@@ -1,11 +1,17 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from projects.blocks import RICH_TEXT_FEATURES, ContentBlock
@@ -100,6 +106,42 @@ class ProjectIndexPage(BilingualPage):
         return context
 
 
+class ProjectStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("All members")
+    SEGMENTS = "segments", _("Members of the chosen segments")
+
+
+class ModerationMode(models.TextChoices):
+    POST = "post", _("Post-moderation: posts appear at once; moderators review flagged posts")
+    PRE = "pre", _("Pre-moderation: a moderator approves every post before others see it")
+
+
+class ProjectPageQuerySet(PageQuerySet):
+    def open_to(self, user) -> "ProjectPageQuerySet":
+        """Live, public projects whose audience includes this user; staff see them all.
+
+        Audience rules are evaluated by the database: Segment.ids_for_member finds the user's
+        segments in one query, then a plain filter.
+        """
+        from community.models import Segment
+
+        projects = self.live().public()
+        if not user.is_authenticated:
+            return projects.none()
+        if user.is_staff_member:
+            return projects
+        return projects.filter(
+            models.Q(audience=Audience.ALL)
+            | models.Q(audience=Audience.SEGMENTS, segments__in=Segment.ids_for_member(user))
+        ).distinct()
+
+
 class ProjectPage(BilingualPage):
     summary = models.TextField(_("summary"), max_length=400)
     summary_en = models.TextField(_("summary in English"), max_length=400, blank=True)
@@ -107,20 +149,73 @@ class ProjectPage(BilingualPage):
     introduction_en = StreamField(
         ContentBlock(), verbose_name=_("introduction in English"), blank=True
     )
+    contact_name = models.CharField(_("researcher to contact"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("researcher's e-mail address"), blank=True)
+    start_date = models.DateField(_("start date"), default=datetime.date.today)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    audience = models.CharField(
+        _("who can take part"), max_length=16, choices=Audience, default=Audience.ALL
+    )
+    segments = ParentalManyToManyField(
+        "community.Segment",
+        verbose_name=_("segments"),
+        blank=True,
+        related_name="projects",
+        help_text=_(
+            "Members of any of these segments can take part. An invite list is a segment "
+            "with members added by hand."
+        ),
+    )
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=8, choices=ModerationMode, default=ModerationMode.POST
+    )
 
     content_panels = [
         *BilingualPage.content_panels,
         MultiFieldPanel([FieldPanel("summary"), FieldPanel("summary_en")], heading=_("Summary")),
         FieldPanel("introduction"),
         FieldPanel("introduction_en"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")])],
+            heading=_("Dates"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email")],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("audience"), FieldPanel("segments"), FieldPanel("moderation_mode")],
+            heading=_("Participation"),
+        ),
     ]
     search_fields = [*BilingualPage.search_fields, index.SearchField("summary")]
 
     parent_page_types = ["projects.ProjectIndexPage"]
     subpage_types = ["projects.TopicPage"]
 
+    objects = PageManager.from_queryset(ProjectPageQuerySet)()
+
     class Meta:
         verbose_name = _("project")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    @property
+    def status(self) -> ProjectStatus:
+        """Derived from the dates on the day of asking: never stored."""
+        today = timezone.localdate()
+        if self.start_date and today < self.start_date:
+            return ProjectStatus.UPCOMING
+        if self.end_date and today > self.end_date:
+            return ProjectStatus.CLOSED
+        return ProjectStatus.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProjectStatus.OPEN
 
     @property
     def localized_summary(self) -> str:
@@ -137,16 +232,47 @@ class ProjectPage(BilingualPage):
         return context
 
 
+class ResponseMode(models.TextChoices):
+    OPEN = "open", _("Open: everyone in the project sees all answers")
+    ANSWER_FIRST = "answer_first", _("Answer first: others' answers show after posting one's own")
+    PRIVATE = "private", _("Private: only the author and staff see answers (diary)")
+    POLL = "poll", _("Poll: members choose from options; results show after voting")
+
+
 class TopicPage(BilingualPage):
     question = RichTextField(_("question or assignment"), features=RICH_TEXT_FEATURES)
     question_en = RichTextField(
         _("question or assignment in English"), features=RICH_TEXT_FEATURES, blank=True
     )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    response_mode = models.CharField(
+        _("how members answer"), max_length=16, choices=ResponseMode, default=ResponseMode.OPEN
+    )
+    poll_multiple = models.BooleanField(_("members may choose more than one option"), default=False)
+    poll_comment = models.BooleanField(_("members may add a comment to their vote"), default=False)
 
     content_panels = [
         *BilingualPage.content_panels,
         FieldPanel("question"),
         FieldPanel("question_en"),
+        FieldPanel("image"),
+        FieldPanel("response_mode"),
+        MultiFieldPanel(
+            [
+                FieldPanel("poll_multiple"),
+                FieldPanel("poll_comment"),
+                InlinePanel("poll_options", label=_("options")),
+            ],
+            heading=_("Poll"),
+            help_text=_("Only for topics where members answer with a poll."),
+        ),
     ]
     search_fields = [*BilingualPage.search_fields, index.SearchField("question")]
 
@@ -156,6 +282,11 @@ class TopicPage(BilingualPage):
     class Meta:
         verbose_name = _("topic")
 
+    def clean(self) -> None:
+        super().clean()
+        if self.response_mode == ResponseMode.POLL and len(self.poll_options.all()) < 2:
+            raise ValidationError({"response_mode": _("A poll needs at least two options.")})
+
     @property
     def localized_question(self) -> str:
         return self.localized("question")
@@ -164,6 +295,52 @@ class TopicPage(BilingualPage):
         context = super().get_context(request, *args, **kwargs)
         context["project"] = self.get_parent().specific
         return context
+
+
+class PollOption(Orderable):
+    topic = ParentalKey(TopicPage, on_delete=models.CASCADE, related_name="poll_options")
+    label = models.CharField(_("option"), max_length=200)
+    label_en = models.CharField(_("option in English"), max_length=200, blank=True)
+
+    panels = [FieldPanel("label"), FieldPanel("label_en")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("poll option")
+        verbose_name_plural = _("poll options")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def localized_label(self) -> str:
+        if get_language() == "en" and self.label_en:
+            return self.label_en
+        return self.label
+
+
+class PollVote(models.Model):
+    """One member's choice of one option; a multiple-choice poll has one row per option."""
+
+    option = models.ForeignKey(
+        PollOption, verbose_name=_("option"), on_delete=models.CASCADE, related_name="votes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="poll_votes",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["option", "user"], name="poll_vote_once_per_option"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.option_id}"
 
 
 class StandardPage(BilingualPage):
@@ -215,15 +392,62 @@ class SiteLinks(BaseSiteSetting):
         verbose_name = _("site links")
 
 
-class Post(models.Model):
+class PostStatus(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Waiting for a moderator")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class HoldReason(models.TextChoices):
+    PRE_MODERATION = "pre_moderation", _("The project is pre-moderated")
+    PERSONAL_DATA = "personal_data", _("It seems to hold an e-mail address or phone number")
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PostQuerySet":
+        """The posts this user may read, by the topic's response mode; one SQL filter, so it
+        holds for pages, search, exports and notifications alike.
+
+        Staff read everything. A member reads their own posts and published posts of others:
+        in open topics and polls always; in answer-first topics once they posted a published
+        or pending answer of their own there; in private topics never.
+        Audience (who may see the project at all) is checked separately.
+        """
+        if user.is_authenticated and user.is_staff_member:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        answered = Post.objects.filter(
+            topic=models.OuterRef("topic"),
+            author=user,
+            parent__isnull=True,
+            removed_at__isnull=True,
+        ).exclude(status=PostStatus.HIDDEN)
+        others_visible = models.Q(status=PostStatus.PUBLISHED) & (
+            models.Q(topic__response_mode__in=[ResponseMode.OPEN, ResponseMode.POLL])
+            | models.Q(models.Exists(answered), topic__response_mode=ResponseMode.ANSWER_FIRST)
+        )
+        return self.filter(models.Q(author=user) | others_visible)
+
+
+class Post(index.Indexed, models.Model):
     """What a member writes in a topic: an answer, or a reply to an answer (one level deep).
 
-    `body` holds HTML that was sanitized once, on write. An erased account leaves its posts
-    with no author: they read as written by "a former member".
+    `text` is what the author typed; `body` the HTML made from it, sanitized once, on write.
+    An erased account leaves its posts with no author: they read as written by "a former
+    member".
     """
 
     topic = models.ForeignKey(
         TopicPage, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="posts"
+    )
+    project = models.ForeignKey(
+        ProjectPage,
+        verbose_name=_("project"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="posts",
+        editable=False,
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -241,18 +465,114 @@ class Post(models.Model):
         on_delete=models.CASCADE,
         related_name="replies",
     )
+    text = models.TextField(_("text as typed"), blank=True)
     body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PostStatus, default=PostStatus.PUBLISHED
+    )
+    held_for = models.CharField(_("held because"), max_length=32, choices=HoldReason, blank=True)
+    hidden_reason = models.TextField(_("reason shown to the author"), blank=True)
+    author_role = models.CharField(
+        _("role badge"), max_length=32, blank=True, help_text=_("Staff role when posting.")
+    )
+    is_probe = models.BooleanField(_("follow-up question"), default=False)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed by the author"), null=True, blank=True)
+
+    search_fields = [
+        index.SearchField("text"),
+        index.FilterField("topic_id"),
+        index.FilterField("project_id"),
+        index.FilterField("author_id"),
+        index.FilterField("status"),
+        index.FilterField("created_at"),
+        index.FilterField("parent_id"),
+    ]
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["topic", "created_at"])]
+        indexes = [
+            models.Index(fields=["topic", "created_at", "id"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic_id}/{self.pk}"
+
+
+class FlagReason(models.TextChoices):
+    DISRESPECTFUL = "disrespectful", _("Disrespectful")
+    PERSONAL_DATA = "personal_data", _("Shares personal data")
+    SPAM = "spam", _("Spam or advertising")
+    OTHER = "other", _("Something else")
+
+
+class Flag(models.Model):
+    """A member's report that a post needs a moderator's eye: one per member per post."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="flags"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    reason = models.CharField(_("reason"), max_length=32, choices=FlagReason)
+    text = models.TextField(_("explanation"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="flag_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} → {self.post_id}"
+
+
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    HIDE = "hide", _("Hidden")
+    RESTORE = "restore", _("Restored")
+    NOTE = "note", _("Note for the moderators")
+
+
+class ModerationDecision(models.Model):
+    """The audit trail of moderation: who did what to which post, when and why."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_decisions",
+    )
+    action = models.CharField(_("decision"), max_length=16, choices=ModerationAction)
+    reason = models.TextField(_("reason shown to the author"), blank=True)
+    note = models.TextField(_("note for the moderator team"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation decisions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.post_id}"
 
 
 class Reaction(models.Model):

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from community.personal_data import PersonalDataSource, register, timestamp
-from projects.models import Post, Reaction
+from community.personal_data import PersonalDataSource, choice, exclude, register, timestamp
+from projects.models import Flag, PollVote, Post, Reaction
 
 
 def post_text(body: str) -> str:
@@ -39,8 +39,9 @@ def posts_erase(user, remove_contributions: bool) -> None:
     """Posts stay, without author, as research data; removed when the member asks for it.
 
     Removing: the member's replies go, and so do their answers that nobody replied to. An
-    answer others replied to stays as an empty placeholder without author (body "" and author
-    NULL: "removed by its author"), so other people's replies keep their place and meaning.
+    answer others replied to stays as an empty placeholder without author (no text,
+    `removed_at` set: "removed by its author"), so other people's replies keep their place
+    and meaning.
     Moving those replies up to top-level answers would make a "me too" read as an answer to the
     topic and change the research data; deleting them would erase other members' words.
     Without the choice, deleting the user sets `author` to NULL (on_delete=SET_NULL).
@@ -50,7 +51,7 @@ def posts_erase(user, remove_contributions: bool) -> None:
     own = Post.objects.filter(author=user)
     own.filter(parent__isnull=False).delete()
     replied_to = Exists(Post.objects.filter(parent=OuterRef("pk")))
-    own.filter(replied_to).update(body="", author=None, edited_at=timezone.now())
+    own.filter(replied_to).update(body="", text="", author=None, removed_at=timezone.now())
     own.delete()
 
 
@@ -84,4 +85,54 @@ register(
         models=("projects.Reaction",),
         export=reactions_export,
     )
+)
+
+
+def poll_votes_export(user) -> list[dict]:
+    votes = PollVote.objects.filter(user=user).select_related("option__topic")
+    return [
+        {
+            "topic": vote.option.topic.localized_title,
+            "option": vote.option.localized_label,
+            "created_at": timestamp(vote.created_at),
+        }
+        for vote in votes.order_by("created_at", "pk")
+    ]
+
+
+def flags_export(user) -> list[dict]:
+    flags = Flag.objects.filter(user=user).select_related("post__topic")
+    return [
+        {
+            "post": flag.post_id,
+            "topic": flag.post.topic.localized_title,
+            "reason": choice(flag.reason, flag.get_reason_display()),
+            "explanation": flag.text,
+            "created_at": timestamp(flag.created_at),
+        }
+        for flag in flags.order_by("created_at", "pk")
+    ]
+
+
+register(
+    PersonalDataSource(
+        key="poll_votes",
+        title=lambda: _("Your votes in polls"),
+        # Deleted with the account (CASCADE); poll results then count one vote less.
+        models=("projects.PollVote",),
+        export=poll_votes_export,
+    )
+)
+register(
+    PersonalDataSource(
+        key="flags",
+        title=lambda: _("Posts you reported to the moderators"),
+        models=("projects.Flag",),
+        export=flags_export,
+    )
+)
+exclude(
+    "projects.ModerationDecision",
+    "The moderator's own work record (audit trail of moderation), not data about a parent; "
+    "an erased moderator's decisions keep no link to them (SET_NULL).",
 )

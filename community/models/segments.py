@@ -154,6 +154,27 @@ class Segment(ClusterableModel):
         )
         return {segment.pk: counts[f"segment_{segment.pk}"] for segment in segments}
 
+    @classmethod
+    def ids_for_member(cls, user, today: datetime.date | None = None) -> list[int]:
+        """The segments this member belongs to, decided by the database in one query (plus
+        one for the segments' rules). A user who does not take part belongs to none."""
+        from community.models.users import User
+
+        segments = list(cls.objects.prefetch_related("rules"))
+        if not segments:
+            return []
+        flags = (
+            User.objects.members()
+            .filter(pk=user.pk)
+            .aggregate(
+                **{
+                    f"segment_{segment.pk}": Count("pk", filter=segment.members_q(today))
+                    for segment in segments
+                }
+            )
+        )
+        return [segment.pk for segment in segments if flags[f"segment_{segment.pk}"]]
+
 
 class SegmentRule(models.Model):
     segment = ParentalKey(Segment, on_delete=models.CASCADE, related_name="rules")

@@ -205,8 +205,8 @@ def test_removing_posts_keeps_replies_by_others_under_an_empty_placeholder(
     assert not Post.objects.filter(pk=footprint["lonely"].pk).exists()
     assert not Post.objects.filter(pk=footprint["own_reply"].pk).exists()
     placeholder = Post.objects.get(pk=footprint["answer"].pk)
-    assert (placeholder.author, placeholder.body) == (None, "")
-    assert placeholder.edited_at is not None
+    assert (placeholder.author, placeholder.body, placeholder.text) == (None, "", "")
+    assert placeholder.removed_at is not None
     reply = Post.objects.get(pk=footprint["neighbours_reply"].pk)
     assert (reply.author, reply.parent_id, reply.body) == (
         neighbour,
