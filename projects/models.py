@@ -217,6 +217,10 @@ class ProjectPage(BilingualPage):
     def is_open(self) -> bool:
         return self.status == ProjectStatus.OPEN
 
+    def audience_allows(self, user) -> bool:
+        """True when this user may see the project and its topics (see open_to)."""
+        return type(self).objects.open_to(user).filter(pk=self.pk).exists()
+
     @property
     def localized_summary(self) -> str:
         return self.localized("summary")
