@@ -3,10 +3,18 @@
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from wagtail.models import ModelLogEntry
 
 from community.models import Role, User
+from community.personal_data import SOURCES
 
 
 @transaction.atomic
@@ -56,13 +64,6 @@ def _audit_logs_scrub(*, user: User) -> None:
     Wagtail's log entries carry the e-mail address as their label; Django's admin log carries
     it as object_repr. The entries stay, so admins still see that something happened.
     """
-    # Imported here: this module is shared with other account features, appended to only.
-    from django.conf import settings
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils import translation
-    from wagtail.models import ModelLogEntry
-
     with translation.override(settings.LANGUAGE_CODE):
         former_member = translation.gettext("former member")
     addresses = user.emailaddress_set.values_list("email", flat=True)
@@ -85,11 +86,6 @@ def account_delete(*, user: User, remove_contributions: bool) -> None:
     member" with their text kept (research data) unless `remove_contributions`. Staff accounts
     are removed by an administrator in the Wagtail admin, not here.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from community.personal_data import SOURCES
-
     if user.is_staff_member:
         raise ValidationError(_("Staff accounts are removed by an administrator."))
     for source in SOURCES.values():
