@@ -4,44 +4,44 @@ Imported from ProjectsConfig.ready(). Each section runs a fixed number of querie
 many projects, topics or posts there are.
 """
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from community.dashboard import DashboardSection, register
-from projects.models import Post, ProjectPage, TopicPage
+from projects.models import Post, ProjectPage, ProjectPageQuerySet, TopicPage
 from projects.personal_data import post_text
 
 WAITING_TOPICS_SHOWN = 10
 REPLIES_SHOWN = 5
 
 
-def open_projects():
-    """Projects the member may take part in.
+def open_projects(request: HttpRequest) -> ProjectPageQuerySet:
+    """Projects the member may take part in: live, public and with them in the audience.
 
-    Every member is in the audience of every live, public project until issue 4 adds audience
-    rules (segments, invitations); then this is the one place to narrow it.
+    Built once per request: finding the member's segments is a query, and two sections ask.
     """
-    return ProjectPage.objects.live().public()
+    if not hasattr(request, "_projects_open_to_member"):
+        request._projects_open_to_member = ProjectPage.objects.open_to(request.user)
+    return request._projects_open_to_member
 
 
 def open_projects_context(request: HttpRequest) -> dict:
-    return {"projects": list(open_projects().order_by("-first_published_at", "pk"))}
+    return {"projects": list(open_projects(request).order_by("-first_published_at", "pk"))}
 
 
 def waiting_topics_context(request: HttpRequest) -> dict:
     """Open topics in open projects where the member has not answered yet (replies to others
-    do not count as an answer)."""
-    answered = Post.objects.filter(topic=OuterRef("pk"), author=request.user, parent__isnull=True)
+    do not count as an answer; a vote in a poll does)."""
     projects = ProjectPage.objects.filter(path=OuterRef("project_path"))
     topics = list(
         TopicPage.objects.live()
         .public()
         # A topic's parent is always a project: its path minus the last step.
         .annotate(project_path=Substr("path", 1, Length("path") - TopicPage.steplen))
-        .filter(project_path__in=open_projects().values("path"))
-        .exclude(Exists(answered))
+        .filter(project_path__in=open_projects(request).values("path"))
+        .exclude(ProjectPage.topic_answered(request.user))
         .annotate(
             project_title=Subquery(projects.values("title")[:1]),
             project_title_en=Subquery(projects.values("title_en")[:1]),

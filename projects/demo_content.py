@@ -473,6 +473,11 @@ STANDARD_PAGES: list[dict[str, Any]] = [
 
 DEMO_PROJECT: dict[str, Any] = {
     "slug": "eerste-weken-thuis",
+    # Dates are days from the day of seeding, so the demo project is open on any date.
+    "start_days": -7,
+    "end_days": 60,
+    "contact_name": "Onderzoeksteam Meet the Parents",
+    "contact_email": DEMO_EMAIL,
     "title": "De eerste weken thuis met je baby",
     "title_en": "The first weeks at home with your baby",
     "summary": (
@@ -534,6 +539,7 @@ DEMO_PROJECT: dict[str, Any] = {
     "topics": [
         {
             "slug": "de-eerste-weken",
+            "response_mode": "open",
             "title": "De eerste weken thuis",
             "title_en": "The first weeks at home",
             "question": (
@@ -551,6 +557,7 @@ DEMO_PROJECT: dict[str, Any] = {
         },
         {
             "slug": "het-eerste-huisbezoek",
+            "response_mode": "answer_first",
             "title": "Het eerste huisbezoek",
             "title_en": "The first home visit",
             "question": (
@@ -568,6 +575,7 @@ DEMO_PROJECT: dict[str, Any] = {
         },
         {
             "slug": "naar-het-consultatiebureau",
+            "response_mode": "private",
             "title": "Naar het consultatiebureau",
             "title_en": "Going to the consultation office",
             "question": (
@@ -581,6 +589,76 @@ DEMO_PROJECT: dict[str, Any] = {
                 "How did making an appointment go? Did you have to wait long?</p>"
                 "<p>How did you feel in the waiting room, with your baby and maybe other "
                 "children? What could be better?</p>"
+            ),
+        },
+    ],
+}
+
+
+# ---------------------------------------------------------------------------
+# A second project, only for the demo segment "Jonge gezinnen in Antwerpen"
+# ---------------------------------------------------------------------------
+
+SEGMENT_PROJECT: dict[str, Any] = {
+    "slug": "slapen-in-het-eerste-jaar",
+    "segment": "Jonge gezinnen in Antwerpen",
+    "start_days": -3,
+    "end_days": 45,
+    "contact_name": "Onderzoeksteam Meet the Parents",
+    "contact_email": DEMO_EMAIL,
+    "title": "Slapen in het eerste jaar",
+    "title_en": "Sleep in the first year",
+    "summary": (
+        "Voor ouders met een baby in de provincie Antwerpen: hoe slaapt je kind, "
+        "en welke raad over slapen helpt je echt?"
+    ),
+    "summary_en": (
+        "For parents with a baby in the province of Antwerp: how does your child sleep, "
+        "and which advice about sleep really helps you?"
+    ),
+    "introduction": [
+        _paragraph(
+            "<p>Slapen is een van de grootste zorgen in het eerste jaar. In dit project "
+            "vragen we ouders met een jonge baby in de provincie Antwerpen naar hun ervaring. "
+            "Je stem in de peiling en je verhaal helpen ons om betere raad te geven.</p>"
+        ),
+    ],
+    "introduction_en": [
+        _paragraph(
+            "<p>Sleep is one of the biggest worries in the first year. In this project we ask "
+            "parents with a young baby in the province of Antwerp about their experience. "
+            "Your vote in the poll and your story help us give better advice.</p>"
+        ),
+    ],
+    "topics": [
+        {
+            "slug": "waar-slaapt-je-baby",
+            "response_mode": "poll",
+            "poll_multiple": False,
+            "poll_comment": True,
+            "title": "Waar slaapt je baby?",
+            "title_en": "Where does your baby sleep?",
+            "question": "<p>Waar slaapt je baby 's nachts meestal?</p>",
+            "question_en": "<p>Where does your baby usually sleep at night?</p>",
+            "options": [
+                ("In een eigen bedje op onze kamer", "In a cot in our room"),
+                ("In een eigen kamer", "In a room of its own"),
+                ("Bij ons in bed", "In our bed"),
+                ("Het wisselt", "It changes"),
+            ],
+        },
+        {
+            "slug": "raad-over-slapen",
+            "response_mode": "open",
+            "title": "Welke raad over slapen hielp je?",
+            "title_en": "Which advice about sleep helped you?",
+            "question": (
+                "<p>Welke raad over slapen kreeg je van Kind en Gezin of van anderen? "
+                "Wat hielp, en wat niet?</p>"
+            ),
+            "question_en": (
+                "<p>Which advice about sleep did you get from Kind en Gezin or from others? "
+                "What helped, and what did not?</p>"
             ),
         },
     ],

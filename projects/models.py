@@ -1,12 +1,17 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -74,12 +79,13 @@ class HomePage(BilingualPage):
 
     def get_context(self, request, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context["projects"] = (
-            ProjectPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .order_by("-first_published_at")[:3]
-        )
+        # Members see the projects open to them; visitors only those open to every member,
+        # so a segment's project never shows outside its audience.
+        if request.user.is_authenticated:
+            projects = ProjectPage.objects.open_to(request.user)
+        else:
+            projects = ProjectPage.objects.live().public().filter(audience=Audience.ALL)
+        context["projects"] = projects.descendant_of(self).order_by("-first_published_at")[:3]
         return context
 
 
@@ -101,8 +107,19 @@ class ProjectIndexPage(BilingualPage):
         return self.localized("intro")
 
     def get_context(self, request, *args, **kwargs) -> dict:
+        """Members see the projects open to them, each with its status and how many topics
+        wait for their answer, in a fixed number of queries; visitors get a join link instead.
+        """
         context = super().get_context(request, *args, **kwargs)
-        context["projects"] = ProjectPage.objects.child_of(self).live().public().order_by("title")
+        if not request.user.is_authenticated:
+            context["projects"] = None
+            return context
+        projects = ProjectPage.objects.open_to(request.user).child_of(self)
+        if not request.user.is_staff_member:
+            projects = projects.annotate(
+                waiting_count=ProjectPage.waiting_topics_count(request.user)
+            )
+        context["projects"] = list(projects.order_by("-start_date", "title"))
         return context
 
 
@@ -195,6 +212,8 @@ class ProjectPage(BilingualPage):
 
     objects = PageManager.from_queryset(ProjectPageQuerySet)()
 
+    preview_modes = [("", _("As a parent"))]
+
     class Meta:
         verbose_name = _("project")
 
@@ -229,10 +248,58 @@ class ProjectPage(BilingualPage):
     def localized_introduction(self):
         return self.localized("introduction")
 
+    @staticmethod
+    def topic_answered(user) -> models.Exists:
+        """For a topic queryset: has this member answered (a post of their own that is not a
+        reply and not removed, or a vote in a poll)? Replies to others do not count."""
+        posted = Post.objects.filter(
+            topic=models.OuterRef("pk"), author=user, parent__isnull=True, removed_at__isnull=True
+        )
+        voted = PollVote.objects.filter(option__topic=models.OuterRef("pk"), user=user)
+        return models.Exists(posted) | models.Exists(voted)
+
+    @staticmethod
+    def waiting_topics_count(user) -> models.Subquery:
+        """For a project queryset: how many live topics of each project wait for this member's
+        answer; one subquery, so a list of projects costs the same whatever its length."""
+        waiting = (
+            TopicPage.objects.live()
+            .public()
+            .filter(path__startswith=models.OuterRef("path"), depth=models.OuterRef("depth") + 1)
+            .exclude(ProjectPage.topic_answered(user))
+            .order_by()
+            .annotate(count=models.Func(models.F("pk"), function="COUNT"))
+            .values("count")
+        )
+        return Coalesce(models.Subquery(waiting, output_field=models.IntegerField()), 0)
+
+    def serve(self, request, *args, **kwargs):
+        """Projects are for members in the audience: visitors log in first, everyone else
+        outside the audience gets a 404, as if the project did not exist. Staff (including a
+        researcher previewing a draft) always see it."""
+        user = request.user
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)  # only editors reach a preview
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_staff_member and not self.audience_allows(user):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         context["project_index"] = self.get_parent()
-        context["topics"] = TopicPage.objects.child_of(self).live().public()
+        topics = TopicPage.objects.child_of(self).live().public()
+        is_preview = getattr(request, "is_preview", False)
+        # Staff read the page without a member's answers; a researcher's preview shows it "as
+        # a parent" who has not answered yet.
+        context["member_view"] = is_preview or not request.user.is_staff_member
+        if context["member_view"] and not is_preview:
+            topics = topics.annotate(answered=ProjectPage.topic_answered(request.user))
+        context["topics"] = list(topics)
+        context["waiting_count"] = sum(
+            1 for topic in context["topics"] if not getattr(topic, "answered", False)
+        )
         return context
 
 
@@ -241,6 +308,32 @@ class ResponseMode(models.TextChoices):
     ANSWER_FIRST = "answer_first", _("Answer first: others' answers show after posting one's own")
     PRIVATE = "private", _("Private: only the author and staff see answers (diary)")
     POLL = "poll", _("Poll: members choose from options; results show after voting")
+
+
+class TopicPageForm(WagtailAdminPageForm):
+    """The admin form of a topic: a poll needs two options, counted in the inline forms.
+
+    The model's clean() runs before the inline options reach the page, so in the admin the
+    check is made here (and the model skips it)."""
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if cleaned_data.get("response_mode") == ResponseMode.POLL:
+            formset = self.formsets.get("poll_options")
+            options = 0
+            if formset is not None and formset.is_valid():
+                options = sum(
+                    1
+                    for form in formset.forms
+                    if form.cleaned_data.get("label") and not form.cleaned_data.get("DELETE")
+                )
+            if options < 2:
+                self.add_error("response_mode", _("A poll needs at least two options."))
+        return cleaned_data
+
+    def _post_clean(self) -> None:
+        self.instance._poll_options_checked_by_form = True
+        super()._post_clean()
 
 
 class TopicPage(BilingualPage):
@@ -282,22 +375,42 @@ class TopicPage(BilingualPage):
 
     parent_page_types = ["projects.ProjectPage"]
     subpage_types: list[str] = []
+    base_form_class = TopicPageForm
 
     class Meta:
         verbose_name = _("topic")
 
     def clean(self) -> None:
         super().clean()
-        if self.response_mode == ResponseMode.POLL and len(self.poll_options.all()) < 2:
+        if (
+            self.response_mode == ResponseMode.POLL
+            and not getattr(self, "_poll_options_checked_by_form", False)
+            and len(self.poll_options.all()) < 2
+        ):
             raise ValidationError({"response_mode": _("A poll needs at least two options.")})
 
     @property
     def localized_question(self) -> str:
         return self.localized("question")
 
+    @cached_property
+    def project(self) -> "ProjectPage":
+        """The project this topic belongs to, in one query (its parent in the page tree)."""
+        return ProjectPage.objects.parent_of(self).get()
+
+    def serve(self, request, *args, **kwargs):
+        from projects.views.topic import topic_serve_guard
+
+        refusal = topic_serve_guard(request, self)
+        if refusal is not None:
+            return refusal
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs) -> dict:
+        from projects.views.topic import topic_context
+
         context = super().get_context(request, *args, **kwargs)
-        context["project"] = self.get_parent().specific
+        context.update(topic_context(request, self, **kwargs))
         return context
 
 
@@ -414,7 +527,8 @@ class PostQuerySet(models.QuerySet):
 
         Staff read everything. A member reads their own posts and published posts of others:
         in open topics and polls always; in answer-first topics once they posted a published
-        or pending answer of their own there; in private topics never.
+        or pending answer of their own there; in private topics never. Published replies to
+        their own posts they always read (in private topics, the staff's answers to them).
         Audience (who may see the project at all) is checked separately.
         """
         if user.is_authenticated and user.is_staff_member:
@@ -431,7 +545,9 @@ class PostQuerySet(models.QuerySet):
             models.Q(topic__response_mode__in=[ResponseMode.OPEN, ResponseMode.POLL])
             | models.Q(models.Exists(answered), topic__response_mode=ResponseMode.ANSWER_FIRST)
         )
-        return self.filter(models.Q(author=user) | others_visible)
+        # Replies to one's own posts: in private topics the staff's answers to a parent.
+        replies_to_me = models.Q(status=PostStatus.PUBLISHED, parent__author=user)
+        return self.filter(models.Q(author=user) | others_visible | replies_to_me)
 
 
 class Post(index.Indexed, models.Model):
@@ -574,6 +690,8 @@ class ModerationDecision(models.Model):
         verbose_name = _("moderation decision")
         verbose_name_plural = _("moderation decisions")
         ordering = ["-created_at", "-pk"]
+        # Granted to the Moderators and Administrators groups (migration 0005).
+        permissions = [("moderate_post", _("Can moderate posts"))]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.post_id}"

@@ -3,6 +3,7 @@
 import factory
 from wagtail.models import Page
 
+from community.models import Segment
 from projects.models import Post, ProjectPage, Reaction, StandardPage, TopicPage
 
 
@@ -70,3 +71,28 @@ class PostFactory(factory.django.DjangoModelFactory):
 class ReactionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Reaction
+
+
+class ModerationPostFactory(PostFactory):
+    """A post as members write them: with its project and the typed text (moderation tests)."""
+
+    project = factory.LazyAttribute(lambda post: post.topic.get_parent().specific)
+    text = factory.Sequence(lambda n: f"Bijdrage {n}")
+    body = factory.LazyAttribute(lambda post: f"<p>{post.text}</p>")
+
+
+def project_for_segments(parent: Page, segments: list, **kwargs) -> ProjectPage:
+    """A published project open only to members of these segments."""
+    project = ProjectPageFactory(parent=parent, audience="segments", **kwargs)
+    project.segments.set(segments)
+    project.save_revision().publish()
+    project.refresh_from_db()
+    return project
+
+
+def invite_list(name: str, *members) -> Segment:
+    """A segment without rules whose members were added by hand: an invite list."""
+    segment = Segment.objects.create(name=name)
+    segment.invited_members.set(members)
+    segment.save()
+    return segment

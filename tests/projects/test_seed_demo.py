@@ -65,3 +65,25 @@ def test_seed_demo_refuses_where_settings_forbid_it(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_seed_demo_projects_are_open_with_every_response_mode_and_a_segment_project(client):
+    from projects.models import Audience, ProjectPage, ProjectStatus, TopicPage
+
+    call_command("seed_demo", stdout=StringIO())
+
+    projects = {project.slug: project for project in ProjectPage.objects.live()}
+    assert {project.status for project in projects.values()} == {ProjectStatus.OPEN}
+    segment_project = projects["slapen-in-het-eerste-jaar"]
+    assert segment_project.audience == Audience.SEGMENTS
+    assert [s.name for s in segment_project.segments.all()] == ["Jonge gezinnen in Antwerpen"]
+    modes = set(TopicPage.objects.live().values_list("response_mode", flat=True))
+    assert modes == {"open", "answer_first", "private", "poll"}
+    poll = TopicPage.objects.get(response_mode="poll")
+    assert poll.poll_options.count() == 4
+    # ouder1 (a baby, Antwerp) is in the segment; ouder2 (East Flanders) is not.
+    ouder1, ouder2 = (User.objects.get(email=f"ouder{n}@example.org") for n in (1, 2))
+    assert set(ProjectPage.objects.open_to(ouder1)) == set(projects.values())
+    assert segment_project not in ProjectPage.objects.open_to(ouder2)
+    client.force_login(ouder2)
+    assert client.get(segment_project.get_url()).status_code == 404

@@ -1,19 +1,25 @@
 """Load the demo content and demo accounts. Idempotent: a second run changes nothing."""
 
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from community import demo_content as community_demo
 from community import demo_profiles
-from community.models import Role, User
+from community.models import Role, Segment, User
 from community.services import user_create
 from projects import demo_content
 from projects.models import (
+    Audience,
     HomePage,
+    PollOption,
     ProjectIndexPage,
     ProjectPage,
+    ResponseMode,
     SiteLinks,
     StandardPage,
     TopicPage,
@@ -49,6 +55,7 @@ class Command(BaseCommand):
             community_demo.demo_members_onboard()
             demo_profiles.demo_profiles_seed()
             demo_profiles.demo_segment_seed(created_by_email="onderzoeker@example.org")
+            created_pages += self.seed_segment_project(ProjectIndexPage.objects.get())
         self.stdout.write(
             f"Demo content ready ({created_pages} pages and {created_users} accounts created)."
         )
@@ -114,9 +121,22 @@ class Command(BaseCommand):
         return created
 
     def seed_demo_project(self, index: ProjectIndexPage) -> int:
-        spec = demo_content.DEMO_PROJECT
+        return self.seed_project(index, demo_content.DEMO_PROJECT)
+
+    def seed_segment_project(self, index: ProjectIndexPage) -> int:
+        spec = demo_content.SEGMENT_PROJECT
+        segment = Segment.objects.filter(name=spec["segment"]).first()
+        if segment is None:
+            return 0
+        return self.seed_project(index, spec, segments=[segment])
+
+    def seed_project(
+        self, index: ProjectIndexPage, spec: dict, segments: list[Segment] | None = None
+    ) -> int:
+        """A project with its topics, open from a few days ago; nothing when it exists."""
         if ProjectPage.objects.child_of(index).filter(slug=spec["slug"]).exists():
             return 0
+        today = timezone.localdate()
         project = ProjectPage(
             slug=spec["slug"],
             title=spec["title"],
@@ -125,8 +145,16 @@ class Command(BaseCommand):
             summary_en=spec["summary_en"],
             introduction=spec["introduction"],
             introduction_en=spec["introduction_en"],
+            start_date=today + datetime.timedelta(days=spec["start_days"]),
+            end_date=today + datetime.timedelta(days=spec["end_days"]),
+            contact_name=spec["contact_name"],
+            contact_email=spec["contact_email"],
+            audience=Audience.SEGMENTS if segments else Audience.ALL,
         )
         index.add_child(instance=project)
+        if segments:
+            project.segments.set(segments)
+            project.save()
         publish(project)
         for topic_spec in spec["topics"]:
             topic = TopicPage(
@@ -135,6 +163,13 @@ class Command(BaseCommand):
                 title_en=topic_spec["title_en"],
                 question=topic_spec["question"],
                 question_en=topic_spec["question_en"],
+                response_mode=topic_spec.get("response_mode", ResponseMode.OPEN),
+                poll_multiple=topic_spec.get("poll_multiple", False),
+                poll_comment=topic_spec.get("poll_comment", False),
+                poll_options=[
+                    PollOption(label=label, label_en=label_en, sort_order=number)
+                    for number, (label, label_en) in enumerate(topic_spec.get("options", []))
+                ],
             )
             project.add_child(instance=topic)
             publish(topic)

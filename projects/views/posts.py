@@ -1,0 +1,186 @@
+"""Form targets on the topic page: answer, reply, follow-up question, edit, delete, react.
+
+Each view checks the predicate from projects.rules, lets the service write, and goes back to
+the post on the topic page. Bad input shows the topic page again with the message at the
+field and the text kept.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from projects import rules
+from projects.forms.posts import PostForm
+from projects.models import HoldReason, Post, PostStatus, TopicPage
+from projects.services.posts import (
+    post_create,
+    post_delete,
+    post_edit,
+    probe_create,
+    reaction_toggle,
+)
+
+
+def _topic_or_404(user, pk: int) -> TopicPage:
+    topic = get_object_or_404(TopicPage, pk=pk)
+    if not rules.can_view_topic(user, topic):
+        raise Http404
+    return topic
+
+
+def _post_or_404(user, pk: int) -> Post:
+    """A post the user may read in a topic they may see; anything else does not exist."""
+    post = get_object_or_404(Post.objects.visible_to(user).select_related("topic", "author"), pk=pk)
+    if not rules.can_view_topic(user, post.topic):
+        raise Http404
+    post._visible_to_user_id = user.pk
+    return post
+
+
+def _topic_url(topic: TopicPage, anchor: str = "") -> str:
+    return f"{topic.get_url() or '/'}{anchor}"
+
+
+def _post_url(post: Post) -> str:
+    return _topic_url(post.topic, f"#post-{post.pk}")
+
+
+def _held_message(request: HttpRequest, post: Post) -> None:
+    if post.status != PostStatus.PENDING:
+        messages.success(request, _("Thank you, your post is online."))
+    elif post.held_for == HoldReason.PERSONAL_DATA:
+        messages.warning(
+            request,
+            _(
+                "Your post waits for a moderator: it seems to hold an e-mail address or phone "
+                "number. To protect your privacy (and others'), a moderator checks it first. "
+                "You can edit it and leave them out."
+            ),
+        )
+    else:
+        messages.info(
+            request,
+            _("Thank you. A moderator reads every post in this project before others see it."),
+        )
+
+
+def _topic_again(request: HttpRequest, topic: TopicPage, **forms) -> TemplateResponse:
+    """The topic page with a form that holds errors (status 400, the text kept)."""
+    context = topic.get_context(request, **forms)
+    return TemplateResponse(request, topic.get_template(request), context, status=400)
+
+
+def _errors_to_form(form: PostForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error("text" if field in ("text", "body") else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_POST
+def post_answer(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = _topic_or_404(request.user, topic_id)
+    if not rules.can_post(request.user, topic):
+        raise PermissionDenied
+    form = PostForm(request.POST, auto_id="id_answer_%s")
+    if form.is_valid():
+        try:
+            post = post_create(author=request.user, topic=topic, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            _held_message(request, post)
+            return HttpResponseRedirect(_post_url(post))
+    return _topic_again(request, topic, answer_form=form)
+
+
+def _reply(request: HttpRequest, pk: int, *, probe: bool) -> HttpResponse:
+    parent = _post_or_404(request.user, pk)
+    allowed = rules.can_probe if probe else rules.can_reply
+    if not allowed(request.user, parent):
+        raise PermissionDenied
+    form = PostForm(request.POST, auto_id=f"id_reply_{parent.pk}_%s", label=_("Your reply"))
+    if form.is_valid():
+        try:
+            if probe:
+                post = probe_create(
+                    author=request.user, post=parent, text=form.cleaned_data["text"]
+                )
+            else:
+                post = post_create(
+                    author=request.user,
+                    topic=parent.topic,
+                    text=form.cleaned_data["text"],
+                    parent=parent,
+                )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            _held_message(request, post)
+            return HttpResponseRedirect(_post_url(post))
+    return _topic_again(request, parent.topic, reply_form=form, reply_to=parent.pk)
+
+
+@login_required
+@require_POST
+def post_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reply(request, pk, probe=False)
+
+
+@login_required
+@require_POST
+def post_probe(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reply(request, pk, probe=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_or_404(request.user, pk)
+    if not rules.can_edit_post(request.user, post):
+        raise PermissionDenied
+    form = PostForm(request.POST or None, initial={"text": post.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = post_edit(user=request.user, post=post, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            _held_message(request, post)
+            return HttpResponseRedirect(_post_url(post))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/post_edit.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_or_404(request.user, pk)
+    if not rules.can_delete_post(request.user, post):
+        raise PermissionDenied
+    if request.method == "POST":
+        topic = post.topic
+        anchor = f"#post-{post.parent_id}" if post.parent_id else ""
+        deleted = post_delete(user=request.user, post=post)
+        messages.success(request, _("Your post is deleted."))
+        if not deleted:
+            anchor = f"#post-{post.pk}"
+        return HttpResponseRedirect(_topic_url(topic, anchor))
+    return render(request, "projects/post_delete.html", {"post": post})
+
+
+@login_required
+@require_POST
+def post_react(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_or_404(request.user, pk)
+    if not rules.can_react(request.user, post):
+        raise PermissionDenied
+    reaction_toggle(user=request.user, post=post)
+    return HttpResponseRedirect(_post_url(post))

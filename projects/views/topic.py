@@ -1,0 +1,166 @@
+"""The topic page: the question, the posts this reader may see, and the forms they may use.
+
+Wagtail serves the page (TopicPage.serve / get_context call in here). The posts come from
+one query for the answers and one for their replies, both through Post.objects.visible_to,
+so the page costs the same number of queries for 5 or 500 posts and the template none.
+"""
+
+import datetime
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+
+from community.models import Role
+from projects import rules
+from projects.forms.posts import PostForm
+from projects.models import Post, PostStatus, Reaction, ResponseMode, TopicPage
+
+POSTS_PER_PAGE = 50
+POLL_TEMPLATE = "projects/includes/poll.html"
+
+
+def topic_serve_guard(request: HttpRequest, topic: TopicPage) -> HttpResponse | None:
+    """Visitors log in first; a topic outside the reader's audience does not exist for them."""
+    if getattr(request, "is_preview", False):
+        return None  # only editors in the admin reach a preview
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not rules.can_view_topic(request.user, topic):
+        raise Http404
+    return None
+
+
+def cursor_parse(value: str | None) -> tuple[datetime.datetime, int] | None:
+    """`?after=<created_at in microseconds since 1970>,<id>`; anything else means page one."""
+    try:
+        micros, pk = (int(part) for part in (value or "").split(","))
+        moment = datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return moment, pk
+
+
+def cursor_for(post: Post) -> str:
+    micros = int(post.created_at.timestamp()) * 1_000_000 + post.created_at.microsecond
+    return f"{micros},{post.pk}"
+
+
+def _with_reactions(posts, user):
+    reaction_count = (
+        Reaction.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return posts.select_related("author").annotate(
+        reaction_count=Coalesce(Subquery(reaction_count, output_field=IntegerField()), 0),
+        reacted=Exists(Reaction.objects.filter(post=OuterRef("pk"), user_id=user.pk)),
+    )
+
+
+def topic_posts(user, topic: TopicPage, after: str | None = None) -> tuple[list[Post], str]:
+    """One page of the answers this user may see, oldest first, with their visible replies.
+
+    Keyset pagination on (created_at, id): page 100 costs what page 1 costs. Returns the
+    posts and the cursor of the next page ("" on the last).
+    """
+    replies = _with_reactions(Post.objects.visible_to(user), user).order_by("created_at", "pk")
+    answers = _with_reactions(
+        Post.objects.visible_to(user).filter(topic=topic, parent__isnull=True), user
+    ).prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    cursor = cursor_parse(after)
+    if cursor:
+        moment, pk = cursor
+        answers = answers.filter(Q(created_at__gt=moment) | Q(created_at=moment, pk__gt=pk))
+    posts = list(answers.order_by("created_at", "pk")[: POSTS_PER_PAGE + 1])
+    next_cursor = cursor_for(posts[POSTS_PER_PAGE - 1]) if len(posts) > POSTS_PER_PAGE else ""
+    return posts[:POSTS_PER_PAGE], next_cursor
+
+
+def _role_label(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return ""
+
+
+def _decorate(user, topic: TopicPage, post: Post) -> None:
+    """What the template needs to know about each post, answered without queries."""
+    post.topic = topic
+    post._visible_to_user_id = user.pk
+    post.role_label = _role_label(post.author_role)
+    post.is_own = post.author_id == user.pk
+    post.may_edit = rules.can_edit_post(user, post)
+    post.may_delete = rules.can_delete_post(user, post)
+    post.may_react = rules.can_react(user, post)
+    post.may_reply = rules.can_reply(user, post)
+    post.may_probe = rules.can_probe(user, post)
+
+
+def _poll_template() -> str:
+    try:
+        get_template(POLL_TEMPLATE)
+    except TemplateDoesNotExist:
+        return ""
+    return POLL_TEMPLATE
+
+
+def topic_context(
+    request: HttpRequest,
+    topic: TopicPage,
+    *,
+    answer_form: PostForm | None = None,
+    reply_form: PostForm | None = None,
+    reply_to: int | None = None,
+    **kwargs,
+) -> dict:
+    """Everything the topic template shows, evaluated here so rendering runs no queries."""
+    user = request.user
+    project = topic.project
+    is_preview = getattr(request, "is_preview", False)
+    if not user.is_authenticated:
+        # Only an editor's preview gets here without a login (see topic_serve_guard).
+        return {"project": project, "posts": [], "is_preview": is_preview}
+    mode = topic.response_mode
+    is_staff = user.is_staff_member
+    writable = rules.topic_is_writable(topic)
+    may_post = rules.can_post(user, topic)
+    has_answered = (
+        Post.objects.filter(topic=topic, author=user, parent__isnull=True, removed_at__isnull=True)
+        .exclude(status=PostStatus.HIDDEN)
+        .exists()
+        if mode == ResponseMode.ANSWER_FIRST and not is_staff
+        else True
+    )
+    posts, next_cursor = topic_posts(user, topic, request.GET.get("after"))
+    for post in posts:
+        _decorate(user, topic, post)
+        for reply in post.visible_replies:
+            reply.parent = post
+            _decorate(user, topic, reply)
+    return {
+        "project": project,
+        "posts": posts,
+        "next_cursor": next_cursor,
+        "is_first_page": cursor_parse(request.GET.get("after")) is None,
+        "is_preview": is_preview,
+        "writable": writable,
+        "project_closed": not project.is_open,
+        "topic_expired": rules.topic_is_expired(topic),
+        "may_post": may_post,
+        "may_answer": may_post and mode != ResponseMode.POLL,
+        "answer_first_waiting": mode == ResponseMode.ANSWER_FIRST and not has_answered,
+        "is_private": mode == ResponseMode.PRIVATE,
+        "is_staff": is_staff,
+        "answer_form": answer_form or PostForm(auto_id="id_answer_%s"),
+        "reply_form": reply_form,
+        "reply_to": reply_to,
+        "poll_template": _poll_template() if mode == ResponseMode.POLL else "",
+        "now": timezone.now(),
+    }

@@ -1,0 +1,171 @@
+"""Wagtail admin for projects. Each feature appends its own block at the end of this module."""
+
+# --- search, statistics and export ---
+from django.urls import path, re_path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from projects.models import ProjectPage
+from projects.rules import can_search_all_posts, can_view_project_statistics
+from projects.views import search as search_views
+from projects.views import statistics as statistics_views
+
+
+class PostSearchMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return can_search_all_posts(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_search_statistics_export_urls() -> list:
+    return [
+        path(
+            "projects/posts/search/",
+            search_views.admin_post_search,
+            name="projects_admin_post_search",
+        ),
+        path(
+            "projects/<int:project_id>/statistics/",
+            statistics_views.admin_project_statistics,
+            name="projects_admin_statistics",
+        ),
+        re_path(
+            r"^projects/(?P<project_id>\d+)/export\.(?P<file_format>csv|xlsx)$",
+            statistics_views.admin_project_export,
+            name="projects_admin_export",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_post_search_menu_item() -> MenuItem:
+    return PostSearchMenuItem(
+        _("Search posts"),
+        reverse("projects_admin_post_search"),
+        icon_name="search",
+        order=310,
+    )
+
+
+# --- moderation (queue, audit log actions, the moderate_post permission) ---
+from django.contrib.auth.models import Permission  # noqa: E402
+from wagtail.log_actions import LogFormatter  # noqa: E402
+
+from projects.moderation_admin import moderation_queue  # noqa: E402
+from projects.services.moderation import user_can_moderate  # noqa: E402
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return user_can_moderate(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_moderation_urls() -> list:
+    return [path("moderation/", moderation_queue, name="moderation_queue")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_moderation_menu_item() -> MenuItem:
+    return ModerationMenuItem(
+        _("Moderation"), reverse("moderation_queue"), icon_name="warning", order=250
+    )
+
+
+@hooks.register("register_permissions")
+def register_moderation_permission():
+    # Lets administrators give or take the permission on a group's page in the admin.
+    return Permission.objects.filter(content_type__app_label="projects", codename="moderate_post")
+
+
+@hooks.register("register_log_actions")
+def register_moderation_log_actions(actions) -> None:
+    @actions.register_action("projects.post_approved")
+    class PostApproved(LogFormatter):
+        label = _("Post approved")
+        message = _("Post approved by a moderator")
+
+    @actions.register_action("projects.post_hidden")
+    class PostHidden(LogFormatter):
+        label = _("Post hidden")
+        message = _("Post hidden by a moderator")
+
+    @actions.register_action("projects.post_restored")
+    class PostRestored(LogFormatter):
+        label = _("Post restored")
+        message = _("Post restored by a moderator")
+
+    @actions.register_action("projects.post_noted")
+    class PostNoted(LogFormatter):
+        label = _("Moderator note")
+        message = _("Note about a post added by a moderator")
+
+
+def _statistics_button(page, user) -> Button | None:
+    if page.specific_class is not ProjectPage or not can_view_project_statistics(user):
+        return None
+    return Button(
+        _("Statistics"),
+        reverse("projects_admin_statistics", args=[page.pk]),
+        icon_name="table",
+        priority=25,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def project_statistics_header_button(page, user, view_name, next_url=None):
+    button = _statistics_button(page, user)
+    if button is not None:
+        yield button
+
+
+@hooks.register("register_page_listing_more_buttons")
+def project_statistics_listing_button(page, user, next_url=None):
+    button = _statistics_button(page, user)
+    if button is not None:
+        yield button
+
+
+# --- invitations (a researcher invites a project's audience) ---
+from projects.rules import can_invite_audience  # noqa: E402
+from projects.views import invitations as invitation_views  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_invitation_urls() -> list:
+    return [
+        path(
+            "projects/<int:project_id>/invite/",
+            invitation_views.admin_project_invite,
+            name="projects_admin_invite",
+        ),
+    ]
+
+
+def _invite_button(page, user) -> Button | None:
+    if page.specific_class is not ProjectPage or not page.live:
+        return None
+    if not can_invite_audience(user, page.specific_deferred):
+        return None
+    return Button(
+        _("Invite the audience"),
+        reverse("projects_admin_invite", args=[page.pk]),
+        icon_name="mail",
+        priority=26,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def project_invite_header_button(page, user, view_name, next_url=None):
+    button = _invite_button(page, user)
+    if button is not None:
+        yield button
+
+
+@hooks.register("register_page_listing_more_buttons")
+def project_invite_listing_button(page, user, next_url=None):
+    button = _invite_button(page, user)
+    if button is not None:
+        yield button

@@ -1,0 +1,127 @@
+"""The topic page: who sees it, which posts they see, what it costs, and how it pages."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone
+
+from projects.models import (
+    Audience,
+    Post,
+    Reaction,
+    ResponseMode,
+    TopicPage,
+)
+from tests.community.factories import consent_accept_all
+from tests.conftest import dutch_url
+from tests.projects.factories import PostFactory, TopicPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _parents_take_part(parent, other_parent, consent_documents):
+    consent_accept_all(parent, other_parent)
+
+
+def _topic(project_page, mode=ResponseMode.OPEN, **kwargs) -> TopicPage:
+    return TopicPageFactory(parent=project_page, response_mode=mode, **kwargs)
+
+
+def _bulk_posts(topic, count: int, authors) -> list[Post]:
+    start = timezone.now() - datetime.timedelta(hours=2)
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                topic=topic,
+                project_id=topic.get_parent().pk,
+                author=authors[index % len(authors)],
+                text=f"Antwoord {index}",
+                body=f"<p>Antwoord {index}</p>",
+                created_at=start + datetime.timedelta(seconds=index),
+            )
+            for index in range(count)
+        ]
+    )
+    # auto_now_add ignores the value given; set the spread-out times afterwards.
+    for index, post in enumerate(posts):
+        post.created_at = start + datetime.timedelta(seconds=index)
+    Post.objects.bulk_update(posts, ["created_at"])
+    return posts
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, topic_page):
+    response = client.get(dutch_url(topic_page))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_topic_outside_the_audience_does_not_exist_for_a_parent(client, parent, project_page):
+    project_page.audience = Audience.SEGMENTS
+    project_page.save_revision().publish()
+    topic = _topic(project_page)
+    client.force_login(parent)
+
+    assert client.get(dutch_url(topic)).status_code == HTTPStatus.NOT_FOUND
+
+
+def _count_queries(client, url: str, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(30) as captured:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(captured.captured_queries)
+
+
+def test_topic_page_runs_the_same_queries_for_5_50_and_500_posts(
+    client, parent, other_parent, project_page, django_assert_max_num_queries
+):
+    topic = _topic(project_page)
+    client.force_login(parent)
+    url = dutch_url(topic)
+    client.get(url)  # the navigation is cached after the first request
+    counts = {}
+    made = 0
+    for count in (5, 50, 500):
+        posts = _bulk_posts(topic, count - made, [parent, other_parent])
+        made = count
+        PostFactory(parent=posts[0], author=other_parent, body="<p>Reactie</p>")
+        Reaction.objects.bulk_create([Reaction(post=post, user=other_parent) for post in posts])
+        counts[count] = _count_queries(client, url, django_assert_max_num_queries)
+
+    assert counts[5] == counts[50] == counts[500], counts
+
+
+@pytest.mark.parametrize(
+    "mode", [ResponseMode.OPEN, ResponseMode.ANSWER_FIRST, ResponseMode.PRIVATE]
+)
+def test_topic_page_itself_needs_at_most_12_queries_and_its_thread_renders_without_any(
+    parent,
+    other_parent,
+    project_page,
+    mode,
+    django_assert_max_num_queries,
+    django_assert_num_queries,
+):
+    """Without Wagtail's routing and the login middleware (the same for every page): building
+    the context and rendering the page."""
+    topic = _topic(project_page, mode)
+    posts = _bulk_posts(topic, 60, [parent, other_parent])
+    PostFactory(parent=posts[1], author=other_parent, body="<p>Reactie</p>")
+    request = RequestFactory().get(dutch_url(topic))
+    request.user = type(parent).objects.get(pk=parent.pk)
+    render_to_string("projects/topic_page.html", topic.get_context(request), request=request)
+    topic = TopicPage.objects.get(pk=topic.pk)  # forget what the first render remembered
+    request = RequestFactory().get(dutch_url(topic))
+    request.user = type(parent).objects.get(pk=parent.pk)
+
+    with django_assert_max_num_queries(12):
+        context = topic.get_context(request)
+        render_to_string("projects/topic_page.html", context, request=request)
+    request.user = type(parent).objects.get(pk=parent.pk)
+    context = topic.get_context(request)
+    with django_assert_num_queries(0):
+        render_to_string("projects/includes/topic_posts.html", context, request=request)
