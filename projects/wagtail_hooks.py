@@ -1,16 +1,23 @@
-"""Wagtail admin for projects. Each feature appends its own block at the end of this module."""
+"""Wagtail admin for projects: post search, statistics and export, the moderation queue,
+and inviting a project's audience."""
 
-# --- search, statistics and export ---
+from django.contrib.auth.models import Permission
 from django.urls import path, re_path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 
 from projects.models import ProjectPage
-from projects.rules import can_search_all_posts, can_view_project_statistics
+from projects.moderation_admin import moderation_queue
+from projects.rules import can_invite_audience, can_search_all_posts, can_view_project_statistics
+from projects.services.moderation import user_can_moderate
+from projects.views import invitations as invitation_views
 from projects.views import search as search_views
 from projects.views import statistics as statistics_views
+
+# --- search, statistics and export ---
 
 
 class PostSearchMenuItem(MenuItem):
@@ -50,11 +57,6 @@ def register_post_search_menu_item() -> MenuItem:
 
 
 # --- moderation (queue, audit log actions, the moderate_post permission) ---
-from django.contrib.auth.models import Permission  # noqa: E402
-from wagtail.log_actions import LogFormatter  # noqa: E402
-
-from projects.moderation_admin import moderation_queue  # noqa: E402
-from projects.services.moderation import user_can_moderate  # noqa: E402
 
 
 class ModerationMenuItem(MenuItem):
@@ -114,23 +116,7 @@ def _statistics_button(page, user) -> Button | None:
     )
 
 
-@hooks.register("register_page_header_buttons")
-def project_statistics_header_button(page, user, view_name, next_url=None):
-    button = _statistics_button(page, user)
-    if button is not None:
-        yield button
-
-
-@hooks.register("register_page_listing_more_buttons")
-def project_statistics_listing_button(page, user, next_url=None):
-    button = _statistics_button(page, user)
-    if button is not None:
-        yield button
-
-
 # --- invitations (a researcher invites a project's audience) ---
-from projects.rules import can_invite_audience  # noqa: E402
-from projects.views import invitations as invitation_views  # noqa: E402
 
 
 @hooks.register("register_admin_urls")
@@ -157,15 +143,16 @@ def _invite_button(page, user) -> Button | None:
     )
 
 
+def _project_buttons(page, user) -> list[Button]:
+    buttons = (_statistics_button(page, user), _invite_button(page, user))
+    return [button for button in buttons if button is not None]
+
+
 @hooks.register("register_page_header_buttons")
-def project_invite_header_button(page, user, view_name, next_url=None):
-    button = _invite_button(page, user)
-    if button is not None:
-        yield button
+def project_header_buttons(page, user, view_name, next_url=None):
+    yield from _project_buttons(page, user)
 
 
 @hooks.register("register_page_listing_more_buttons")
-def project_invite_listing_button(page, user, next_url=None):
-    button = _invite_button(page, user)
-    if button is not None:
-        yield button
+def project_listing_buttons(page, user, next_url=None):
+    yield from _project_buttons(page, user)
