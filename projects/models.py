@@ -57,6 +57,18 @@ class BilingualPage(Page):
     def localized_title(self) -> str:
         return self.localized("title")
 
+    def route_to_child(self, request, path_components: list[str], child_model: type[Page]):
+        """Wagtail's routing, for a page whose children are all of one type: one query per
+        level instead of two (the page, then its specific row)."""
+        if not path_components:
+            return super().route(request, path_components)
+        try:
+            child = child_model.objects.child_of(self).get(slug=path_components[0])
+        except child_model.DoesNotExist as error:
+            raise Http404 from error
+        child._cached_parent_obj = self
+        return child.route(request, path_components[1:])
+
 
 class HomePage(BilingualPage):
     """The front door: what the community is and the projects running now."""
@@ -97,6 +109,10 @@ class ProjectIndexPage(BilingualPage):
 
     parent_page_types = ["projects.HomePage"]
     subpage_types = ["projects.ProjectPage"]
+
+    def route(self, request, path_components):
+        return self.route_to_child(request, path_components, ProjectPage)
+
     max_count = 1
 
     class Meta:
@@ -210,6 +226,9 @@ class ProjectPage(BilingualPage):
     parent_page_types = ["projects.ProjectIndexPage"]
     subpage_types = ["projects.TopicPage"]
 
+    def route(self, request, path_components):
+        return self.route_to_child(request, path_components, TopicPage)
+
     objects = PageManager.from_queryset(ProjectPageQuerySet)()
 
     preview_modes = [("", _("As a parent"))]
@@ -237,7 +256,15 @@ class ProjectPage(BilingualPage):
         return self.status == ProjectStatus.OPEN
 
     def audience_allows(self, user) -> bool:
-        """True when this user may see the project and its topics (see open_to)."""
+        """True when this user may see the project and its topics (see open_to).
+
+        A live project for all members needs no query: view restrictions are Wagtail's to
+        enforce when it serves the page, and the segment lookup is only needed for segments.
+        """
+        if not user.is_authenticated:
+            return False
+        if self.audience == Audience.ALL and self.live:
+            return True
         return type(self).objects.open_to(user).filter(pk=self.pk).exists()
 
     @property
@@ -395,7 +422,11 @@ class TopicPage(BilingualPage):
 
     @cached_property
     def project(self) -> "ProjectPage":
-        """The project this topic belongs to, in one query (its parent in the page tree)."""
+        """The project this topic belongs to, in one query (its parent in the page tree); no
+        query when routing already loaded it."""
+        parent = getattr(self, "_cached_parent_obj", None)
+        if isinstance(parent, ProjectPage):
+            return parent
         return ProjectPage.objects.parent_of(self).get()
 
     def serve(self, request, *args, **kwargs):
