@@ -172,7 +172,11 @@ def moderation_decide(
             )
 
     # Lock the row: two moderators working the same post decide one after the other.
-    post = Post.objects.select_for_update().select_related("topic", "author").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic", "author")
+        .get(pk=post.pk)
+    )
     if post.removed_at is not None and action != ModerationAction.NOTE:
         raise ValidationError(
             _("The author removed this post; there is nothing to decide."), code="post_removed"
