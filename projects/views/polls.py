@@ -12,8 +12,14 @@ from django.views.decorators.http import require_POST
 from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.models import ResponseMode, TopicPage
-from projects.services.polls import poll_vote
-from projects.templatetags.poll_tags import poll_with_form
+from projects.services.polls import PollState, poll_state, poll_vote
+
+
+def poll_with_form(request: HttpRequest, topic: TopicPage) -> PollState:
+    """The poll block's data, with an empty vote form when the member may still vote."""
+    state = poll_state(user=request.user, topic=topic)
+    state.form = PollVoteForm(topic=topic, options=state.options) if state.may_vote else None
+    return state
 
 
 @login_required

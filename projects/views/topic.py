@@ -11,17 +11,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 
 from community.models import Role
 from projects import rules
 from projects.forms.posts import PostForm
 from projects.models import Post, PostStatus, Reaction, ResponseMode, TopicPage
+from projects.views.polls import poll_with_form
 
 POSTS_PER_PAGE = 50
-POLL_TEMPLATE = "projects/includes/poll.html"
 
 
 def topic_serve_guard(request: HttpRequest, topic: TopicPage) -> HttpResponse | None:
@@ -103,14 +101,6 @@ def _decorate(user, topic: TopicPage, post: Post) -> None:
     post.may_probe = rules.can_probe(user, post)
 
 
-def _poll_template() -> str:
-    try:
-        get_template(POLL_TEMPLATE)
-    except TemplateDoesNotExist:
-        return ""
-    return POLL_TEMPLATE
-
-
 def topic_context(
     request: HttpRequest,
     topic: TopicPage,
@@ -161,6 +151,6 @@ def topic_context(
         "answer_form": answer_form or PostForm(auto_id="id_answer_%s"),
         "reply_form": reply_form,
         "reply_to": reply_to,
-        "poll_template": _poll_template() if mode == ResponseMode.POLL else "",
+        "poll": poll_with_form(request, topic) if mode == ResponseMode.POLL else None,
         "now": timezone.now(),
     }
