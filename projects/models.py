@@ -15,10 +15,11 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from community.models import Segment
 from projects.blocks import RICH_TEXT_FEATURES, ContentBlock
 
 
@@ -57,17 +58,37 @@ class BilingualPage(Page):
     def localized_title(self) -> str:
         return self.localized("title")
 
-    def route_to_child(self, request, path_components: list[str], child_model: type[Page]):
-        """Wagtail's routing, for a page whose children are all of one type: one query per
-        level instead of two (the page, then its specific row)."""
+    def route(self, request, path_components):
+        return self.route_to_child(request, path_components)
+
+    def route_to_child(
+        self, request, path_components: list[str], child_model: type[Page] | None = None
+    ):
+        """Wagtail's routing in one query per level instead of two (the page, then its
+        specific row). A page whose children are all of one type names it; otherwise a page
+        passed through on the way comes with its specific fields deferred (routing does not
+        read them) and only the page served is fetched whole."""
         if not path_components:
             return super().route(request, path_components)
+        slug, remaining = path_components[0], path_components[1:]
+        if child_model is None:
+            children = Page.objects.child_of(self).specific(defer=bool(remaining))
+        else:
+            children = child_model.objects.child_of(self)
         try:
-            child = child_model.objects.child_of(self).get(slug=path_components[0])
-        except child_model.DoesNotExist as error:
+            child = children.get(slug=slug)
+        except Page.DoesNotExist as error:
             raise Http404 from error
         child._cached_parent_obj = self
-        return child.route(request, path_components[1:])
+        return child.route(request, remaining)
+
+    def get_view_restrictions(self):
+        """Wagtail's rule in one query instead of two: the restrictions of this page and its
+        ancestors, an alias on the path answering with its source page's restrictions."""
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        on_path = models.Q(page__path__in=paths, page__alias_of__isnull=True)
+        source_of_alias_on_path = models.Q(page__aliases__path__in=paths)
+        return PageViewRestriction.objects.filter(on_path | source_of_alias_on_path).distinct()
 
 
 class HomePage(BilingualPage):
@@ -162,8 +183,6 @@ class ProjectPageQuerySet(PageQuerySet):
         Audience rules are evaluated by the database: Segment.ids_for_member finds the user's
         segments in one query, then a plain filter.
         """
-        from community.models import Segment
-
         projects = self.live().public()
         if not user.is_authenticated:
             return projects.none()
@@ -258,14 +277,16 @@ class ProjectPage(BilingualPage):
     def audience_allows(self, user) -> bool:
         """True when this user may see the project and its topics (see open_to).
 
-        A live project for all members needs no query: view restrictions are Wagtail's to
-        enforce when it serves the page, and the segment lookup is only needed for segments.
+        A live project for all members needs no query (view restrictions are Wagtail's to
+        enforce when it serves the page); one for segments asks about its own segments only.
         """
         if not user.is_authenticated:
             return False
-        if self.audience == Audience.ALL and self.live:
+        if not self.live:
+            return type(self).objects.open_to(user).filter(pk=self.pk).exists()
+        if user.is_staff_member or self.audience == Audience.ALL:
             return True
-        return type(self).objects.open_to(user).filter(pk=self.pk).exists()
+        return Segment.any_has_member(Segment.objects.filter(projects=self), user)
 
     @property
     def localized_summary(self) -> str:

@@ -83,26 +83,23 @@ class ConsentRecordQuerySet(models.QuerySet):
     def latest_first(self) -> "ConsentRecordQuerySet":
         return self.order_by("-created_at", "-pk")
 
-    def current_consent_q(self, documents: list[ConsentDocument] | None = None) -> Q:
+    def current_consent_q(self) -> Q:
         """A filter on users: for every live document, their latest record accepts its
-        current version (so nothing withdrawn, nothing outdated)."""
-        if documents is None:
-            documents = list(ConsentDocument.objects.filter(live=True).only("pk", "version"))
-        condition = Q()
-        for document in documents:
-            latest = self.model.objects.filter(
-                user=OuterRef(OuterRef("pk")), document_id=document.pk
-            ).latest_first()
-            condition &= Q(
-                Exists(
-                    self.model.objects.filter(
-                        pk=Subquery(latest.values("pk")[:1]),
-                        action=ConsentAction.ACCEPTED,
-                        version=document.version,
-                    )
-                )
+        current version (so nothing withdrawn, nothing outdated). One expression, no query
+        of its own: no live document is left that the user's latest record does not accept.
+        """
+        latest = (
+            self.model.objects.filter(
+                user=OuterRef(OuterRef(OuterRef("pk"))), document=OuterRef(OuterRef("pk"))
             )
-        return condition
+            .latest_first()
+            .values("pk")[:1]
+        )
+        accepted_now = self.model.objects.filter(
+            pk=Subquery(latest), action=ConsentAction.ACCEPTED, version=OuterRef("version")
+        )
+        outstanding = ConsentDocument.objects.filter(live=True).exclude(Exists(accepted_now))
+        return ~Q(Exists(outstanding))
 
 
 class ConsentRecord(models.Model):

@@ -91,7 +91,11 @@ class Segment(ClusterableModel):
 
         A rule whose criterion is not (or no longer) one of the choices matches nobody.
         """
-        grouped = self.criteria()
+        return self.criteria_q(self.criteria(), today)
+
+    @staticmethod
+    def criteria_q(grouped: dict[str, list[str]], today: datetime.date | None = None) -> Q:
+        """A filter on users for rule values grouped by profile field (see `rules_q`)."""
         if not grouped:
             return Q(pk__in=[])
         condition = Q()
@@ -174,6 +178,26 @@ class Segment(ClusterableModel):
             )
         )
         return [segment.pk for segment in segments if flags[f"segment_{segment.pk}"]]
+
+    @classmethod
+    def any_has_member(cls, segments: models.QuerySet, user) -> bool:
+        """True when the user is a member of at least one of these segments: one query for
+        the segments with their rules, one to decide."""
+        from community.models.users import User
+
+        grouped: dict[int, dict[str, list[str]]] = {}
+        for pk, criterion in segments.values_list("pk", "rules__criterion"):
+            criteria = grouped.setdefault(pk, defaultdict(list))
+            if criterion:  # a segment without rules still has its invited members
+                field, _separator, value = criterion.partition(":")
+                criteria[field].append(value)
+        if not grouped:
+            return False
+        invited = cls.invited_members.through.objects.filter(segment__in=list(grouped))
+        condition = Q(pk__in=invited.values("user_id"))
+        for criteria in grouped.values():
+            condition |= cls.criteria_q(dict(criteria))
+        return User.objects.members().filter(condition, pk=user.pk).exists()
 
 
 class SegmentRule(models.Model):

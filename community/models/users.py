@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,33 @@ class UserQuerySet(models.QuerySet):
             self.filter(~models.Q(pseudonym=""), is_active=True, is_superuser=False)
             .exclude(groups__name__in=Role.values)
             .filter(ConsentRecord.objects.current_consent_q())
+        )
+
+    def with_request_state(self) -> "UserQuerySet":
+        """What nearly every page asks about the signed-in user, fetched with the user row
+        (see community.auth_backends): whether they hold a staff role, whether their consent
+        is current, and how many notifications they have not read."""
+        from community.models.consent import ConsentRecord
+        from community.models.notifications import Notification
+
+        staff_groups = self.model.groups.through.objects.filter(
+            user=models.OuterRef("pk"), group__name__in=Role.values
+        )
+        unread = (
+            Notification.objects.filter(recipient=models.OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            has_staff_role=models.Exists(staff_groups),
+            has_current_consent=models.ExpressionWrapper(
+                ConsentRecord.objects.current_consent_q(), output_field=models.BooleanField()
+            ),
+            unread_notification_count=Coalesce(
+                models.Subquery(unread, output_field=models.IntegerField()), 0
+            ),
         )
 
 
@@ -129,8 +156,15 @@ class User(AbstractUser):
 
     @cached_property
     def is_staff_member(self) -> bool:
-        """True for anyone with a staff role; such accounts must use two-factor authentication."""
-        return self.is_superuser or self.groups.filter(name__in=Role.values).exists()
+        """True for anyone with a staff role; such accounts must use two-factor authentication.
+
+        No query when the user came from `UserQuerySet.with_request_state` (the request's user).
+        """
+        if self.is_superuser:
+            return True
+        if "has_staff_role" in self.__dict__:
+            return self.has_staff_role
+        return self.groups.filter(name__in=Role.values).exists()
 
     def has_role(self, role: Role) -> bool:
         """True when the user belongs to the group that grants this staff role."""

@@ -83,6 +83,16 @@ def _states_by_kind(user: User) -> dict[str, ConsentState]:
 def _states_forget(user: User) -> None:
     if hasattr(user, _STATES_CACHE):
         delattr(user, _STATES_CACHE)
+    if hasattr(user, "has_current_consent"):
+        del user.has_current_consent
+
+
+def _consent_current(user: User) -> bool:
+    """Every live document accepted at its current version. The request's user carries the
+    answer (community.auth_backends); anyone else costs one query."""
+    if hasattr(user, "has_current_consent"):
+        return user.has_current_consent
+    return all(state == ConsentState.ACCEPTED for state in _states_by_kind(user).values())
 
 
 def consent_status(*, user: User) -> dict[ConsentDocument, ConsentState]:
@@ -118,8 +128,7 @@ def member_needs_onboarding(user: User) -> bool:
     """
     if not user.is_authenticated:
         return False
-    states = _states_by_kind(user)
-    if user.pseudonym and all(state == ConsentState.ACCEPTED for state in states.values()):
+    if user.pseudonym and _consent_current(user):
         return False
     if user.pseudonym and research_consent_withdrawn(user):
         return False
@@ -131,7 +140,7 @@ def member_can_take_part(user: User) -> bool:
     `User.objects.members()`, answered for one user."""
     if not user.is_authenticated or not user.is_active or not user.pseudonym:
         return False
-    if not all(state == ConsentState.ACCEPTED for state in _states_by_kind(user).values()):
+    if not _consent_current(user):
         return False
     return not user.is_staff_member
 

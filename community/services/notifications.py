@@ -144,15 +144,24 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
+        _unread_count_forget(user)
     return notification
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark all the member's unread notifications as read; returns how many changed."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    _unread_count_forget(user)
+    return changed
+
+
+def _unread_count_forget(user: User) -> None:
+    """The request's user carries its unread count (community.auth_backends): recount."""
+    if hasattr(user, "unread_notification_count"):
+        del user.unread_notification_count
 
 
 @transaction.atomic

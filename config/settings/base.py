@@ -99,11 +99,15 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Sessions are read from the cache on every request and kept in the database as well, so a
+# cache restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "community.User"
+# Django's and allauth's backends, loading the user with their request state (the module).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "community.auth_backends.MemberModelBackend",
+    "community.auth_backends.MemberAuthenticationBackend",
 ]
 # Django's rules; the first two with messages our catalogue translates (see the module).
 AUTH_PASSWORD_VALIDATORS = [
@@ -193,6 +197,8 @@ WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 # One login for everyone, through allauth (with its two-factor step); no second form in the admin.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# A page restricted to logged-in visitors sends them to the same login.
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No Gravatar: it would send a hash of every staff e-mail address to a third party.

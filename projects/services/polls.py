@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from community.models import User
@@ -57,17 +58,26 @@ class PollState:
 
 def poll_state(*, user: User, topic: TopicPage) -> PollState:
     """The options, the reader's own vote and, after voting (staff: always), the results, in
-    three queries whatever the number of options and votes."""
+    one query whatever the number of options and votes."""
+    voter_count = (
+        PollVote.objects.filter(option__topic=topic)
+        .order_by()
+        .values("option__topic")
+        .annotate(count=Count("user", distinct=True))
+        .values("count")
+    )
+    user_id = user.pk if user.is_authenticated else None
     options = list(
         PollOption.objects.filter(topic=topic)
-        .annotate(vote_count=Count("votes"))
+        .annotate(
+            vote_count=Count("votes"),
+            chosen=Exists(PollVote.objects.filter(option=OuterRef("pk"), user_id=user_id)),
+            voters=Coalesce(Subquery(voter_count, output_field=IntegerField()), 0),
+        )
         .order_by("sort_order", "pk")
     )
-    votes = PollVote.objects.filter(option__topic=topic)
-    voters = votes.aggregate(voters=Count("user", distinct=True))["voters"]
-    own = set()
-    if user.is_authenticated:
-        own = set(votes.filter(user=user).values_list("option_id", flat=True))
+    voters = options[0].voters if options else 0
+    own = {option.pk for option in options if option.chosen}
     is_staff = user.is_authenticated and user.is_staff_member
     state = PollState(
         topic=topic,

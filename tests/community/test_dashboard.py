@@ -224,10 +224,10 @@ def test_dashboard_query_budget_does_not_grow(
 ):
     fill(project_index, member, neighbour, count)
     member_client.get(dashboard_url())  # warm the site and navigation caches
-    # Session, user, onboarding gate, staff check, taking part (2), projects (3: the member's
-    # segments, view restrictions, pages; built once per request), site, waiting topics (2),
-    # replies, notifications, profile, unread count.
-    with django_assert_num_queries(16):
+    # The user with their request state, projects (3: the member's segments with their rules,
+    # membership, pages; built once per request), site, waiting topics (2), replies,
+    # notifications, profile.
+    with django_assert_num_queries(11):
         response = member_client.get(dashboard_url())
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()

@@ -30,9 +30,10 @@ from tests.community.factories import NotificationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 TITLE = {"nl": "Slapen", "en": "Sleeping"}
-# Session, user, onboarding gate, paginator count, Wagtail site (menu), unread count and staff
-# check (header), the page of notifications with their actors.
-LIST_QUERIES = 8
+# The user with their request state (staff role, consent, unread count; the session comes
+# from the cache), paginator count, Wagtail site (menu), the page of notifications with their
+# actors.
+LIST_QUERIES = 4
 MEMBER_ROLES = ["parent", "other_parent", "moderator", "researcher", "admin"]
 
 

@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from projects.models import (
     HomePage,
@@ -152,3 +152,45 @@ def test_menu_marks_the_current_page_and_section(client, parent, project_index, 
 
 
 # The project index's query budget is in test_projects_audience.py (it lists projects to members).
+
+
+# --- routing and view restrictions (one query each, Wagtail's rules) --------------------
+
+
+def test_view_restrictions_of_the_page_and_its_ancestors_apply(home_page, standard_page):
+    child = StandardPageFactory(parent=standard_page, title="Binnen")
+    elsewhere = StandardPageFactory(parent=home_page, title="Elders")
+    restriction = PageViewRestriction.objects.create(page=standard_page, restriction_type="login")
+
+    assert list(child.get_view_restrictions()) == [restriction]
+    assert list(standard_page.get_view_restrictions()) == [restriction]
+    assert list(elsewhere.get_view_restrictions()) == []
+
+
+def test_an_alias_answers_with_its_source_pages_restrictions(home_page, standard_page):
+    restriction = PageViewRestriction.objects.create(page=standard_page, restriction_type="login")
+    elsewhere = StandardPageFactory(parent=home_page, title="Elders")
+    alias = standard_page.create_alias(parent=elsewhere, update_slug="alias")
+
+    assert list(alias.get_view_restrictions()) == [restriction]
+    assert list(Page.objects.get(pk=alias.pk).specific.get_view_restrictions()) == [restriction]
+
+
+def test_a_restricted_page_asks_visitors_to_log_in(client, standard_page):
+    PageViewRestriction.objects.create(page=standard_page, restriction_type="login")
+
+    response = client.get(dutch_url(standard_page))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_pages_below_a_page_of_mixed_children_are_found_and_missing_ones_are_not(
+    client, standard_page
+):
+    child = StandardPageFactory(parent=standard_page, title="Binnen", body_en=[])
+
+    assert client.get(dutch_url(child)).status_code == HTTPStatus.OK
+    assert client.get(dutch_url(standard_page) + "bestaat-niet/").status_code == (
+        HTTPStatus.NOT_FOUND
+    )

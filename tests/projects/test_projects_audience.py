@@ -205,10 +205,10 @@ def test_project_index_queries_do_not_grow_with_projects(
     client.force_login(parent)
     client.get(dutch_url(project_index))  # warm the site and navigation caches
 
-    # Session, user, onboarding gate, site, page routing (4), the index's view restrictions,
-    # staff check, the member's segments (4: segments, rules, live terms, membership), view
-    # restrictions (2: projects, topics), projects with their waiting count, unread count.
-    with django_assert_num_queries(18):
+    # The user with their request state, site, page routing (3), the index's view
+    # restrictions, the member's segments (3: segments, rules, membership), projects with their
+    # waiting count (view restrictions inside).
+    with django_assert_num_queries(12):
         response = client.get(dutch_url(project_index))
 
     html = response.content.decode()

@@ -14,9 +14,9 @@ from tests.projects.factories import ProjectPageFactory, TopicPageFactory
 
 pytestmark = pytest.mark.django_db
 
-# session, user, consent, audience (4), the full-text match, the visible posts, the site for
-# page addresses, the unread notifications in the header
-SEARCH_QUERIES = 11
+# the user with their request state, audience (3), the full-text match, the visible posts,
+# the site for page addresses
+SEARCH_QUERIES = 7
 
 
 def post_write(topic, author, text: str, **fields) -> Post:

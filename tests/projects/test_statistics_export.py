@@ -164,7 +164,7 @@ def test_statistics_cost_the_same_queries_for_5_and_50_posts(
 
 # admin page overhead (session, user, 2FA, roles, admin menu…) plus the statistics: the
 # project, audience, joined, topics and posts per day
-STATISTICS_QUERIES = 23
+STATISTICS_QUERIES = 20
 
 
 @pytest.mark.parametrize(
@@ -331,7 +331,7 @@ def test_export_costs_the_same_queries_for_5_and_50_posts(
 
 
 # admin overhead plus the export: the project, the posts, their children and languages
-EXPORT_QUERIES = 13
+EXPORT_QUERIES = 11
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,25 @@
+"""Authentication backends that load the signed-in user with their request state.
+
+Every page asks whether the user is staff (header, two-factor gate), whether their consent
+is current (onboarding gate) and how many notifications wait (header). Answering those with
+the user row makes them part of the one query Django runs for `request.user` anyway.
+"""
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth.backends import ModelBackend
+
+from community.models import User
+
+
+class RequestStateMixin:
+    def get_user(self, user_id):
+        user = User.objects.with_request_state().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class MemberModelBackend(RequestStateMixin, ModelBackend):
+    """Django's backend (e-mail and password, as the admin and tests use it)."""
+
+
+class MemberAuthenticationBackend(RequestStateMixin, AuthenticationBackend):
+    """allauth's backend, through which members log in."""

@@ -1,0 +1,147 @@
+"""The signed-in user comes with what every page asks about them (community.auth_backends):
+staff role, current consent, unread notifications. The answers must match the slow way and
+stay right when the request itself changes them."""
+
+import pytest
+from django.test import RequestFactory
+
+from community.auth_backends import MemberAuthenticationBackend, MemberModelBackend
+from community.context_processors import member_notifications
+from community.models import User
+from community.services.consent import (
+    _states_by_kind,
+    consent_accept,
+    consent_withdraw,
+    member_can_take_part,
+    member_needs_onboarding,
+)
+from community.services.notifications import notifications_mark_all_read
+from tests.community.factories import NotificationFactory, consent_accept_all
+from tests.community.test_consent import publish_new_version
+
+pytestmark = pytest.mark.django_db
+
+
+def loaded(user: User) -> User:
+    return User.objects.with_request_state().get(pk=user.pk)
+
+
+def consent_is_current_the_slow_way(user: User) -> bool:
+    return all(
+        state == "accepted" for state in _states_by_kind(User.objects.get(pk=user.pk)).values()
+    )
+
+
+def _never(parent, documents):
+    pass
+
+
+def _accepted(parent, documents):
+    consent_accept_all(parent)
+
+
+def _outdated(parent, documents):
+    consent_accept_all(parent)
+    publish_new_version(documents[1])
+
+
+def _withdrawn(parent, documents):
+    consent_accept_all(parent)
+    consent_withdraw(user=parent)
+
+
+def _withdrawn_then_accepted_again(parent, documents):
+    _withdrawn(parent, documents)
+    consent_accept_all(parent)
+
+
+def _one_of_two(parent, documents):
+    consent_accept(user=parent, documents=[documents[0]])
+
+
+@pytest.mark.parametrize(
+    ("situation", "current"),
+    [
+        (_never, False),
+        (_accepted, True),
+        (_outdated, False),
+        (_withdrawn, False),
+        (_withdrawn_then_accepted_again, True),
+        (_one_of_two, False),
+    ],
+)
+def test_current_consent_loaded_with_the_user_matches_the_records(
+    parent, other_parent, consent_documents, situation, current
+):
+    consent_accept_all(other_parent)  # someone else's records never count
+    situation(parent, consent_documents)
+
+    assert loaded(parent).has_current_consent is current
+    assert consent_is_current_the_slow_way(parent) is current
+
+
+def test_without_live_documents_consent_is_current(parent):
+    assert loaded(parent).has_current_consent is True
+
+
+@pytest.mark.parametrize(
+    ("role", "is_staff"),
+    [("parent", False), ("moderator", True), ("researcher", True), ("admin", True)],
+)
+def test_staff_role_loaded_with_the_user_needs_no_query(
+    user_for_role, role, is_staff, django_assert_num_queries
+):
+    user = loaded(user_for_role(role))
+
+    with django_assert_num_queries(0):
+        assert user.is_staff_member is is_staff
+    assert User.objects.get(pk=user.pk).is_staff_member is is_staff  # the slow way agrees
+
+
+def test_unread_count_loaded_with_the_user(parent, other_parent):
+    NotificationFactory.create_batch(3, recipient=parent)
+    NotificationFactory(recipient=other_parent)
+    request = RequestFactory().get("/")
+    request.user = loaded(parent)
+
+    assert member_notifications(request)["unread_notification_count"]() == 3
+
+
+def test_marking_all_read_in_the_same_request_shows_no_stale_count(parent):
+    NotificationFactory.create_batch(2, recipient=parent)
+    request = RequestFactory().get("/")
+    request.user = loaded(parent)
+
+    notifications_mark_all_read(user=request.user)
+
+    assert member_notifications(request)["unread_notification_count"]() == 0
+
+
+def test_withdrawing_in_the_same_request_stops_participation_at_once(member, consent_documents):
+    user = loaded(member)
+    assert member_can_take_part(user)
+
+    consent_withdraw(user=user)
+
+    assert not member_can_take_part(user)
+
+
+def test_accepting_in_the_same_request_ends_onboarding_at_once(parent, consent_documents):
+    user = loaded(parent)
+    assert member_needs_onboarding(user)
+
+    consent_accept(user=user, documents=consent_documents)
+
+    assert not member_needs_onboarding(user)
+
+
+@pytest.mark.parametrize("backend", [MemberModelBackend, MemberAuthenticationBackend])
+def test_backends_load_the_request_state_and_refuse_inactive_users(backend, member):
+    user = backend().get_user(member.pk)
+    assert user.has_current_consent is True
+    assert user.has_staff_role is False
+    assert user.unread_notification_count == 0
+
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    assert backend().get_user(member.pk) is None
+    assert backend().get_user(0) is None
