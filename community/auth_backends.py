@@ -13,7 +13,10 @@ from community.models import User
 
 class RequestStateMixin:
     def get_user(self, user_id):
-        user = User.objects.with_request_state().filter(pk=user_id).first()
+        try:
+            user = User.objects.get_with_request_state(int(user_id))
+        except (TypeError, ValueError):
+            return None
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

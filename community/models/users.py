@@ -71,10 +71,31 @@ class UserQuerySet(models.QuerySet):
         )
 
 
+# The request-state query, compiled by the ORM once per database (see get_with_request_state).
+_REQUEST_STATE_SQL: dict[str, tuple[str, tuple]] = {}
+_STAND_IN_PK = -918273645
+
+
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     """Users log in with their e-mail address, matched case-insensitively."""
 
     use_in_migrations = True
+
+    def get_with_request_state(self, pk: int) -> "User | None":
+        """The user with `with_request_state`, as the authentication backends load it on
+        every request. Compiling that query's nested subqueries costs more than running it,
+        so the ORM compiles it once per database and each request runs the SQL with its id.
+        """
+        if self.db not in _REQUEST_STATE_SQL:
+            query = self.get_queryset().with_request_state().filter(pk=_STAND_IN_PK).query
+            _REQUEST_STATE_SQL[self.db] = query.sql_with_params()
+        sql, params = _REQUEST_STATE_SQL[self.db]
+        params = [pk if param == _STAND_IN_PK else param for param in params]
+        user = next(iter(self.raw(sql, params)), None)
+        if user is not None:  # raw SQL leaves SQLite's booleans as 0 and 1
+            user.has_staff_role = bool(user.has_staff_role)
+            user.has_current_consent = bool(user.has_current_consent)
+        return user
 
     def get_by_natural_key(self, username: str) -> "User":
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})

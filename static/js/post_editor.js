@@ -32,10 +32,20 @@
     link: function (t) { wrap(t, "[", "](https://)", "…"); },
   };
 
+  // Reply forms in a thread share one toolbar, sent once in a <template>.
+  var shared = document.getElementById("post-editor-toolbar");
+
   document.querySelectorAll(".post-editor").forEach(function (form) {
     var toolbar = form.querySelector(".post-editor__toolbar");
     var textarea = form.querySelector("textarea");
-    if (!toolbar || !textarea) {
+    if (!textarea) {
+      return;
+    }
+    if (!toolbar && shared) {
+      toolbar = shared.content.firstElementChild.cloneNode(true);
+      textarea.closest(".field").before(toolbar);
+    }
+    if (!toolbar) {
       return;
     }
     toolbar.hidden = false;

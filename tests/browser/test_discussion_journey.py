@@ -157,6 +157,9 @@ def test_researcher_publishes_parents_discuss_and_a_moderator_hides_a_flagged_re
         has=bert_tab.locator(f"#post-{anna_post.pk}")
     )
     anna_item.locator("details.post__reply summary").click()
+    # The formatting toolbar, sent once for the whole thread, works in the reply form too.
+    anna_item.locator("details.post__reply [data-mark=bold]").click()
+    expect(anna_item.locator("textarea")).to_have_value("**…**")
     anna_item.locator("textarea").fill("Bert: dat is een domme opmerking, Anna.")
     anna_item.locator("details.post__reply button[type=submit]").click()
     expect(bert_tab.get_by_text("Bert: dat is een domme opmerking, Anna.")).to_be_visible()

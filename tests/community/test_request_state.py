@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def loaded(user: User) -> User:
-    return User.objects.with_request_state().get(pk=user.pk)
+    """As the authentication backends load the request's user (SQL compiled once)."""
+    return User.objects.get_with_request_state(user.pk)
 
 
 def consent_is_current_the_slow_way(user: User) -> bool:
@@ -78,6 +79,7 @@ def test_current_consent_loaded_with_the_user_matches_the_records(
 
     assert loaded(parent).has_current_consent is current
     assert consent_is_current_the_slow_way(parent) is current
+    assert User.objects.with_request_state().get(pk=parent.pk).has_current_consent is current
 
 
 def test_without_live_documents_consent_is_current(parent):
@@ -96,6 +98,21 @@ def test_staff_role_loaded_with_the_user_needs_no_query(
     with django_assert_num_queries(0):
         assert user.is_staff_member is is_staff
     assert User.objects.get(pk=user.pk).is_staff_member is is_staff  # the slow way agrees
+
+
+def test_compiled_once_the_query_still_answers_for_each_user(parent, other_parent, moderator):
+    NotificationFactory(recipient=other_parent)
+    answers = {
+        user.pk: (user.email, user.has_staff_role, user.unread_notification_count)
+        for user in (loaded(moderator), loaded(parent), loaded(other_parent))
+    }
+
+    assert answers == {
+        parent.pk: (parent.email, False, 0),
+        other_parent.pk: (other_parent.email, False, 1),
+        moderator.pk: (moderator.email, True, 0),
+    }
+    assert User.objects.get_with_request_state(0) is None
 
 
 def test_unread_count_loaded_with_the_user(parent, other_parent):
