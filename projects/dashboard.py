@@ -1,20 +1,22 @@
-"""The member dashboard's project sections: open projects, topics to answer, replies.
+"""The member dashboard's project sections: follow-up questions, open projects, topics to
+answer, replies.
 
 Imported from ProjectsConfig.ready(). Each section runs a fixed number of queries, however
 many projects, topics or posts there are.
 """
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from community.dashboard import DashboardSection, register
-from projects.models import Post, ProjectPage, ProjectPageQuerySet, TopicPage
+from projects.models import Post, PostStatus, ProjectPage, ProjectPageQuerySet, TopicPage
 from projects.personal_data import post_text
 
 WAITING_TOPICS_SHOWN = 10
 REPLIES_SHOWN = 5
+PROBES_SHOWN = 10
 
 
 def open_projects(request: HttpRequest) -> ProjectPageQuerySet:
@@ -55,10 +57,39 @@ def waiting_topics_context(request: HttpRequest) -> dict:
     return {"topics": topics}
 
 
+def probes_context(request: HttpRequest) -> dict:
+    """Follow-up questions from the research team to the member's answers, in projects open
+    to them, listed until the member writes in that conversation after the question."""
+    user_id = request.user.pk
+    answered = Post.objects.filter(
+        parent=OuterRef("parent"),
+        author_id=user_id,
+        created_at__gt=OuterRef("created_at"),
+        removed_at__isnull=True,
+    )
+    probes = list(
+        Post.objects.filter(
+            is_probe=True,
+            parent__author_id=user_id,
+            status=PostStatus.PUBLISHED,
+            removed_at__isnull=True,
+            topic__live=True,
+            project__in=open_projects(request),
+        )
+        .exclude(Exists(answered))
+        .select_related("topic")
+        .order_by("created_at", "pk")[:PROBES_SHOWN]
+    )
+    for probe in probes:
+        probe.excerpt = post_text(probe.body)
+    return {"probes": probes}
+
+
 def replies_context(request: HttpRequest) -> dict:
-    """The latest replies by others to what the member wrote, in topics still online."""
+    """The latest replies by others to what the member wrote, in topics still online.
+    Follow-up questions have their own section."""
     replies = list(
-        Post.objects.filter(parent__author=request.user, topic__live=True)
+        Post.objects.filter(parent__author=request.user, topic__live=True, is_probe=False)
         .exclude(author=request.user)
         .select_related("author", "topic")
         .order_by("-created_at", "-pk")[:REPLIES_SHOWN]
@@ -68,6 +99,14 @@ def replies_context(request: HttpRequest) -> dict:
     return {"replies": replies}
 
 
+register(
+    DashboardSection(
+        key="probes",
+        order=15,
+        template="projects/dashboard/probes.html",
+        context=probes_context,
+    )
+)
 register(
     DashboardSection(
         key="open_projects",

@@ -1,10 +1,11 @@
 """The member dashboard: what is waiting for the member, with a fixed query budget."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.models import PageViewRestriction
 
 from community.models import (
@@ -16,7 +17,7 @@ from community.models import (
     NotificationKind,
     Role,
 )
-from projects.models import TopicPage
+from projects.models import Post, TopicPage
 from tests.community.factories import UserFactory
 from tests.projects.factories import PostFactory, ProjectPageFactory, TopicPageFactory
 
@@ -40,14 +41,15 @@ def member_client(client, member):
 
 
 def fill(project_index, member, neighbour, count: int) -> None:
-    """`count` projects, each with an unanswered topic, a reply to the member and a
-    notification."""
+    """`count` projects, each with an unanswered topic, a reply and a follow-up question to
+    the member and a notification."""
     for number in range(count):
         project = ProjectPageFactory(parent=project_index, title=f"Project {number}")
         topic = TopicPageFactory(parent=project, title=f"Onderwerp {number}")
         answered = TopicPageFactory(parent=project, title=f"Beantwoord {number}")
         own = PostFactory(topic=answered, author=member)
         PostFactory(parent=own, author=neighbour, body=f"<p>Antwoord {number}</p>")
+        PostFactory(parent=own, author=neighbour, is_probe=True, body=f"<p>Vraag {number}</p>")
         Notification.objects.create(
             recipient=member,
             actor=neighbour,
@@ -225,11 +227,93 @@ def test_dashboard_query_budget_does_not_grow(
     fill(project_index, member, neighbour, count)
     member_client.get(dashboard_url())  # warm the site and navigation caches
     # The user with their request state, projects (3: the member's segments with their rules,
-    # membership, pages; built once per request), site, waiting topics (2), replies,
-    # notifications, profile.
-    with django_assert_num_queries(11):
+    # membership, pages; built once per request), site, follow-up questions, waiting topics
+    # (2), replies, notifications, profile.
+    with django_assert_num_queries(12):
         response = member_client.get(dashboard_url())
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert html.count('class="card"') == count
     assert html.count("Antwoord ") == min(count, 5)
+
+
+# --- follow-up questions (probes) -------------------------------------------------------
+
+
+@pytest.fixture
+def probe_setup(member, neighbour, topic_page, researcher, consent_documents):
+    from tests.community.factories import consent_accept_all
+
+    consent_accept_all(member, neighbour)
+    answer = PostFactory(topic=topic_page, author=member, body="<p>Mijn antwoord</p>")
+    probe = PostFactory(
+        topic=topic_page,
+        parent=answer,
+        author=researcher,
+        author_role=Role.RESEARCHER,
+        is_probe=True,
+        body="<p>Hoe lang duurde dat?</p>",
+    )
+    return answer, probe
+
+
+def probes_section(client) -> str:
+    html = client.get(dashboard_url()).content.decode()
+    if 'aria-labelledby="dashboard-probes"' not in html:
+        return ""
+    return section(html, "dashboard-probes")
+
+
+def test_a_follow_up_question_waits_on_the_dashboard_of_the_parent_asked(
+    member_client, probe_setup, neighbour, client
+):
+    answer, probe = probe_setup
+
+    shown = probes_section(member_client)
+
+    assert "Hoe lang duurde dat?" in shown
+    assert f"#post-{probe.pk}" in shown
+    # Not among the replies too, and not on anyone else's dashboard.
+    html = member_client.get(dashboard_url()).content.decode()
+    assert "Hoe lang duurde dat?" not in section(html, "dashboard-replies")
+    client.force_login(neighbour)
+    assert probes_section(client) == ""
+
+
+def test_the_question_goes_once_the_parent_answers_in_that_conversation(
+    member_client, member, probe_setup
+):
+    answer, probe = probe_setup
+    PostFactory(topic=answer.topic, parent=answer, author=member, body="<p>Twee weken.</p>")
+
+    assert probes_section(member_client) == ""
+
+
+def test_a_reply_written_before_the_question_does_not_answer_it(member_client, member, probe_setup):
+    answer, probe = probe_setup
+    earlier = PostFactory(topic=answer.topic, parent=answer, author=member)
+    Post.objects.filter(pk=earlier.pk).update(created_at=probe.created_at - timedelta(minutes=5))
+
+    assert "Hoe lang duurde dat?" in probes_section(member_client)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "hidden"},
+        {"status": "pending"},
+        {"removed_at": timezone.now()},
+    ],
+)
+def test_a_hidden_pending_or_removed_question_is_not_listed(member_client, probe_setup, change):
+    answer, probe = probe_setup
+    Post.objects.filter(pk=probe.pk).update(**change)
+
+    assert probes_section(member_client) == ""
+
+
+def test_a_question_in_an_unpublished_topic_is_not_listed(member_client, probe_setup):
+    answer, probe = probe_setup
+    answer.topic.unpublish()
+
+    assert probes_section(member_client) == ""

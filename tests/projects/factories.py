@@ -63,6 +63,7 @@ class PostFactory(factory.django.DjangoModelFactory):
         model = Post
 
     topic = factory.LazyAttribute(lambda post: post.parent.topic if post.parent else None)
+    project = factory.LazyAttribute(lambda post: post.topic.project)
     author = None
     parent = None
     body = factory.Sequence(lambda n: f"<p>Bijdrage {n}</p>")
@@ -76,7 +77,6 @@ class ReactionFactory(factory.django.DjangoModelFactory):
 class ModerationPostFactory(PostFactory):
     """A post as members write them: with its project and the typed text (moderation tests)."""
 
-    project = factory.LazyAttribute(lambda post: post.topic.get_parent().specific)
     text = factory.Sequence(lambda n: f"Bijdrage {n}")
     body = factory.LazyAttribute(lambda post: f"<p>{post.text}</p>")
 
