@@ -19,8 +19,10 @@ from django.utils.translation import ngettext
 
 from community.models import Role
 from projects import rules
+from projects.forms.polls import PollVoteForm
 from projects.forms.posts import PostForm
 from projects.models import Post, PostStatus, Reaction, ResponseMode, TopicPage
+from projects.services.polls import PollState
 from projects.views.polls import poll_with_form
 
 POSTS_PER_PAGE = 50
@@ -166,11 +168,9 @@ def topic_context(
 ) -> dict:
     """Everything the topic template shows, evaluated here so rendering runs no queries."""
     user = request.user
+    if getattr(request, "is_preview", False):
+        return topic_preview_context(topic)
     project = topic.project
-    is_preview = getattr(request, "is_preview", False)
-    if not user.is_authenticated:
-        # Only an editor's preview gets here without a login (see topic_serve_guard).
-        return {"project": project, "posts": [], "is_preview": is_preview}
     mode = topic.response_mode
     is_staff = user.is_staff_member
     writable = rules.topic_is_writable(topic)
@@ -196,18 +196,44 @@ def topic_context(
         "posts": posts,
         "next_cursor": next_cursor,
         "is_first_page": cursor_parse(request.GET.get("after")) is None,
-        "is_preview": is_preview,
         "writable": writable,
         "project_closed": not project.is_open,
         "topic_expired": rules.topic_is_expired(topic),
         "may_post": may_post,
         "may_answer": may_post and mode != ResponseMode.POLL,
         "answer_first_waiting": mode == ResponseMode.ANSWER_FIRST and not has_answered,
-        "is_private": mode == ResponseMode.PRIVATE,
+        "private_notice": mode == ResponseMode.PRIVATE and not is_staff,
         "is_staff": is_staff,
         "answer_form": answer_form or PostForm(auto_id="id_answer_%s"),
         "reply_form": reply_form,
         "reply_to": reply_to,
         "poll": poll_with_form(request, topic) if mode == ResponseMode.POLL else None,
         "now": timezone.now(),
+    }
+
+
+def topic_preview_context(topic: TopicPage) -> dict:
+    """A researcher's preview in the admin, as a parent who has not answered yet sees the
+    topic: the question, the notices of its response mode, and the answer box or the poll,
+    which cannot be sent. Other people's posts are left out. The topic may not be saved yet
+    (its options then exist only in the form), so nothing here asks the database about it."""
+    mode = topic.response_mode
+    poll = None
+    if mode == ResponseMode.POLL:
+        options = list(topic.poll_options.all())
+        poll = PollState(
+            topic=topic, options=options, voters=0, own_option_ids=set(), may_vote=True
+        )
+        poll.form = PollVoteForm(topic=topic, options=options)
+    return {
+        "project": topic.project,
+        "posts": [],
+        "is_preview": True,
+        "project_closed": not topic.project.is_open,
+        "topic_expired": rules.topic_is_expired(topic),
+        "may_answer": mode != ResponseMode.POLL,
+        "answer_first_waiting": mode == ResponseMode.ANSWER_FIRST,
+        "private_notice": mode == ResponseMode.PRIVATE,
+        "answer_form": PostForm(auto_id="id_answer_%s"),
+        "poll": poll,
     }

@@ -4,6 +4,7 @@ import datetime
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -344,3 +345,17 @@ def test_project_page_offers_the_search_box(member_client, project_page):
 
     assert response.status_code == HTTPStatus.OK
     assert f'action="{search_url(project_page)}"' in response.content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Dutch stemming is PostgreSQL full-text search"
+)
+def test_on_postgresql_search_finds_other_forms_of_a_dutch_word(
+    member_client, topic_page, other_parent
+):
+    post = post_write(topic_page, other_parent, "Onze kinderen slapen slecht sinds de verhuis.")
+    post_write(topic_page, other_parent, "Iets heel anders over voeding.")
+
+    response = member_client.get(search_url(topic_page.get_parent()), {"q": "kinder slaap"})
+
+    assert found_ids(response) == [post.pk]

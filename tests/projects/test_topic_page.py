@@ -8,7 +8,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from projects.models import (
     Audience,
@@ -161,3 +161,100 @@ def test_topic_thread_renders_without_queries(parent, other_parent, project_page
 
     assert captured.captured_queries == []
     assert html.count('class="post ') + html.count('class="post"') == 51
+
+
+# --- the researcher's preview, as a parent sees the topic --------------------------------
+
+
+PREVIEW_NOTICE = (
+    "Preview: this is how a parent who has not answered yet sees this topic. Answers of "
+    "others are left out, and nothing can be sent from here."
+)
+
+
+def dutch(message: str) -> str:
+    with translation.override("nl"):
+        return translation.gettext(message)
+
+
+def _topic_form_data(mode: str, labels=()) -> dict:
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    return nested_form_data(
+        {
+            "title": "Voorbeeldvraag",
+            "slug": "voorbeeldvraag",
+            "title_en": "",
+            "question": rich_text("<p>Hoe ging de eerste nacht?</p>"),
+            "question_en": rich_text(""),
+            "response_mode": mode,
+            "poll_options": inline_formset([{"label": label, "label_en": ""} for label in labels]),
+        }
+    )
+
+
+def _preview(client, url: str, data: dict) -> str:
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("mode", "notice"),
+    [
+        (ResponseMode.OPEN, None),
+        (
+            ResponseMode.ANSWER_FIRST,
+            "Others' answers appear after you post yours, so that everyone answers in their "
+            "own words.",
+        ),
+        (ResponseMode.PRIVATE, "Only you and the research team see what you write here."),
+        (ResponseMode.POLL, "Your vote is final. You see the results after voting."),
+    ],
+)
+def test_researcher_previews_a_new_topic_as_a_parent_sees_it(
+    client_for_role, project_page, mode, notice
+):
+    from django.urls import reverse
+
+    client = client_for_role("researcher")
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=("projects", "topicpage", project_page.pk)
+    )
+
+    html = _preview(client, url, _topic_form_data(mode, ["Goed", "Slecht"]))
+
+    assert "Hoe ging de eerste nacht?" in html
+    assert dutch(PREVIEW_NOTICE) in html
+    assert "<fieldset disabled>" in html
+    if notice:
+        assert dutch(notice) in html
+    if mode == ResponseMode.POLL:
+        assert "Goed" in html and "Slecht" in html
+    else:
+        assert 'name="text"' in html  # the answer box, as a parent sees it
+    # The read-only notices are for closed projects and expired topics, not for a draft.
+    for closed in (
+        "This topic is closed. You can still read everything, but no longer post or react.",
+        "This project is closed. You can still read everything, but no longer post or react.",
+    ):
+        assert dutch(closed) not in html
+
+
+def test_preview_of_a_live_topic_leaves_other_parents_answers_out(
+    client_for_role, project_page, other_parent
+):
+    from django.urls import reverse
+
+    topic = _topic(project_page)
+    _bulk_posts(topic, 3, [other_parent])
+    client = client_for_role("researcher")
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[topic.pk])
+    data = _topic_form_data(ResponseMode.OPEN)
+    data["slug"] = topic.slug
+
+    html = _preview(client, url, data)
+
+    assert "Antwoord 0" not in html
+    assert dutch("No answers yet.") in html
