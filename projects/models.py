@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -236,7 +237,11 @@ class ProjectPage(BilingualPage):
             heading=_("Contact"),
         ),
         MultiFieldPanel(
-            [FieldPanel("audience"), FieldPanel("segments"), FieldPanel("moderation_mode")],
+            [
+                FieldPanel("audience"),
+                FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("moderation_mode"),
+            ],
             heading=_("Participation"),
         ),
     ]

@@ -2,9 +2,15 @@
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connections
+
+from tests.browser.journeys import PHONE
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -44,10 +50,9 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh browser tab on a phone-sized screen, recording policy violations."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 740})
+def _tab(browser, live_server, viewport: dict) -> "Page":
+    """A fresh browser context and tab, recording content security policy violations."""
+    context = browser.new_context(base_url=live_server.url, viewport=viewport)
     context.set_default_timeout(10_000)
     tab = context.new_page()
     tab.csp_violations = []
@@ -59,5 +64,26 @@ def page(browser, live_server):
             else None
         ),
     )
+    return tab
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab on a phone-sized screen, recording policy violations."""
+    tab = _tab(browser, live_server, PHONE)
     yield tab
-    context.close()
+    tab.context.close()
+
+
+@pytest.fixture
+def tab_for(browser, live_server):
+    """A fresh tab per person (phone-sized unless told otherwise), so sessions never mix."""
+    tabs = []
+
+    def open_tab(viewport: dict | None = None) -> "Page":
+        tabs.append(_tab(browser, live_server, viewport or PHONE))
+        return tabs[-1]
+
+    yield open_tab
+    for tab in tabs:
+        tab.context.close()

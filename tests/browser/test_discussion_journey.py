@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from community.models import Role
 from projects.models import (
@@ -17,13 +17,12 @@ from projects.models import (
     ProjectPage,
     TopicPage,
 )
+from tests.browser.journeys import DESKTOP, log_in, publish, rich_text_fill
 from tests.community.factories import (
-    TEST_PASSWORD,
     UserFactory,
     consent_accept_all,
     consent_documents_publish,
     totp_activate,
-    totp_code,
 )
 from tests.conftest import dutch_url
 
@@ -31,64 +30,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-DESKTOP = {"width": 1280, "height": 900}  # the Wagtail admin is a desktop tool
-
-
-@pytest.fixture
-def tab_for(browser, live_server):
-    """A fresh browser tab per person (a phone-sized screen), so sessions never mix."""
-    contexts = []
-
-    def open_tab(viewport: dict | None = None) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport=viewport or {"width": 320, "height": 740}
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.csp_violations = []
-        tab.on(
-            "console",
-            lambda message: (
-                tab.csp_violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-        return tab
-
-    yield open_tab
-    for context in contexts:
-        context.close()
-
-
-def log_in(tab: Page, email: str, secret: str | None = None) -> None:
-    tab.goto("/accounts/login/")
-    tab.get_by_label(re.compile(r"^E-mail")).fill(email)
-    tab.get_by_label(re.compile(r"^Wachtwoord")).fill(TEST_PASSWORD)
-    tab.get_by_role("button", name="Aanmelden").click()
-    if secret:
-        expect(tab).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-        tab.locator("#id_code").fill(totp_code(secret))
-        tab.get_by_role("button", name="Aanmelden").click()
-    expect(tab).not_to_have_url(re.compile(r"/accounts/"))
-
-
-def rich_text_fill(tab: Page, name: str, text: str) -> None:
-    """Type into a rich text (Draftail) field; it saves to its hidden input after a pause."""
-    field = tab.locator(f"input[name='{name}']")
-    editor = tab.locator(f".w-field:has(input[name='{name}']) [contenteditable='true']").first
-    editor.click()
-    editor.press_sequentially(text)
-    editor.press("Tab")
-    expect(field).not_to_have_value("null")
-
-
-def publish(tab: Page) -> None:
-    tab.locator("footer .w-dropdown__toggle, .footer .w-dropdown__toggle").first.click()
-    tab.locator("button[name='action-publish']").click()
-    expect(tab.locator(".messages")).to_be_visible()
 
 
 def parent_in_audience(email: str, pseudonym: str):

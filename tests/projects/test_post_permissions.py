@@ -347,3 +347,15 @@ def test_each_post_shows_its_author_badges_marks_and_report_link(
     assert "Former member" in html
     assert reverse("post_flag", args=[answer.pk]).split("/", 2)[-1] in html
     assert 'aria-pressed="false"' in html
+
+
+def test_after_posting_the_topic_page_says_thank_you_once(client_for_role, topic_page):
+    client = client_for_role("parent")
+
+    response = client.post(
+        reverse("post_answer", args=[topic_page.pk]), {"text": "Mijn antwoord"}, follow=True
+    )
+
+    with translation.override("nl"):
+        thanks = translation.gettext("Thank you, your post is online.")
+    assert response.content.decode().count(thanks) == 1
