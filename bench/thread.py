@@ -67,6 +67,14 @@ def seed(posts: int) -> dict:
     from projects.models import Post, ProjectIndexPage, ProjectPage, Reaction, TopicPage
     from projects.post_text import post_text_render
 
+    def topic_ensure(project, slug: str, title: str, question: str) -> TopicPage:
+        topic = TopicPage.objects.child_of(project).filter(slug=slug).first()
+        if topic is None:
+            topic = TopicPage(title=title, slug=slug, question=f"<p>{question}</p>")
+            project.add_child(instance=topic)
+            topic.save_revision().publish()
+        return topic
+
     def parent(email: str, pseudonym: str) -> User:
         user = User.objects.filter(email=email).first() or user_create(
             email=email, password=None, email_verified=True
@@ -85,24 +93,10 @@ def seed(posts: int) -> dict:
             )
             ProjectIndexPage.objects.get().add_child(instance=project)
             project.save_revision().publish()
-        topic = TopicPage.objects.child_of(project).filter(slug=TOPIC_SLUG).first()
-        if topic is None:
-            topic = TopicPage(
-                title="Een lange draad",
-                slug=TOPIC_SLUG,
-                question="<p>Hoe verliep de eerste week thuis?</p>",
-            )
-            project.add_child(instance=topic)
-            topic.save_revision().publish()
-        empty_topic = TopicPage.objects.child_of(project).filter(slug=EMPTY_TOPIC_SLUG).first()
-        if empty_topic is None:
-            empty_topic = TopicPage(
-                title="Nog geen antwoorden",
-                slug=EMPTY_TOPIC_SLUG,
-                question="<p>Wat wil je nog kwijt?</p>",
-            )
-            project.add_child(instance=empty_topic)
-            empty_topic.save_revision().publish()
+        topic = topic_ensure(project, TOPIC_SLUG, "Een lange draad", "Hoe ging de eerste week?")
+        empty_topic = topic_ensure(
+            project, EMPTY_TOPIC_SLUG, "Nog geen antwoorden", "Wat wil je nog kwijt?"
+        )
         authors = [parent(f"bench-{n}@example.org", f"Bankouder {n}") for n in range(AUTHORS)]
         reader = parent(READER_EMAIL, "Lezer op de bank")
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -113,7 +113,8 @@ class ConsentRecord(models.Model):
     )
     document = models.ForeignKey(
         ConsentDocument,
-        verbose_name=_("document"),
+        # In context: Wagtail's own "document" (its documents library) must stay "document".
+        verbose_name=pgettext_lazy("consent text", "document"),
         on_delete=models.PROTECT,
         related_name="records",
     )
