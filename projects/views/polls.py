@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +48,6 @@ def poll_vote_view(request: HttpRequest, topic_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for voting. Here are the results so far."))
             return HttpResponseRedirect(f"{topic.get_url()}#poll-title")
-    context = topic.get_context(request)
-    context.update({"poll": poll, "poll_form": form})
-    return TemplateResponse(request, topic.get_template(request), context, status=400)
+    from projects.views.topic import topic_page_again  # the topic view builds on this one
+
+    return topic_page_again(request, topic, poll=poll, poll_form=form)

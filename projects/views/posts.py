@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,6 +23,7 @@ from projects.services.posts import (
     probe_create,
     reaction_toggle,
 )
+from projects.views.topic import topic_page_again
 
 
 def _topic_or_404(user, pk: int) -> TopicPage:
@@ -69,12 +69,6 @@ def _held_message(request: HttpRequest, post: Post) -> None:
         )
 
 
-def _topic_again(request: HttpRequest, topic: TopicPage, **forms) -> TemplateResponse:
-    """The topic page with a form that holds errors (status 400, the text kept)."""
-    context = topic.get_context(request, **forms)
-    return TemplateResponse(request, topic.get_template(request), context, status=400)
-
-
 def _errors_to_form(form: PostForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
@@ -98,7 +92,7 @@ def post_answer(request: HttpRequest, topic_id: int) -> HttpResponse:
         else:
             _held_message(request, post)
             return HttpResponseRedirect(_post_url(post))
-    return _topic_again(request, topic, answer_form=form)
+    return topic_page_again(request, topic, answer_form=form)
 
 
 def _reply(request: HttpRequest, pk: int, *, probe: bool) -> HttpResponse:
@@ -125,7 +119,7 @@ def _reply(request: HttpRequest, pk: int, *, probe: bool) -> HttpResponse:
         else:
             _held_message(request, post)
             return HttpResponseRedirect(_post_url(post))
-    return _topic_again(request, parent.topic, reply_form=form, reply_to=parent.pk)
+    return topic_page_again(request, parent.topic, reply_form=form, reply_to=parent.pk)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -210,6 +211,14 @@ def topic_context(
         "poll": poll_with_form(request, topic) if mode == ResponseMode.POLL else None,
         "now": timezone.now(),
     }
+
+
+def topic_page_again(request: HttpRequest, topic: TopicPage, **context) -> TemplateResponse:
+    """The topic page once more, with a form that holds errors (status 400, what was typed
+    kept): the answer, reply or vote form comes in `context`."""
+    page_context = topic.get_context(request, **context)
+    page_context.update(context)
+    return TemplateResponse(request, topic.get_template(request), page_context, status=400)
 
 
 def topic_preview_context(topic: TopicPage) -> dict:
