@@ -682,6 +682,17 @@ class Post(index.Indexed, models.Model):
     def __str__(self) -> str:
         return f"{self.topic_id}/{self.pk}"
 
+    @property
+    def author_name(self) -> str:
+        """The name next to the post: the author's pseudonym. Staff, who take no part as
+        parents and have none, by their first name (their role badge says who they are);
+        "" for an erased account (templates say "former member")."""
+        if self.author is None:
+            return ""
+        if self.author_role and not self.author.pseudonym:
+            return self.author.first_name or str(_("Kind en Gezin"))
+        return self.author.display_name
+
 
 class FlagReason(models.TextChoices):
     DISRESPECTFUL = "disrespectful", _("Disrespectful")

@@ -28,8 +28,7 @@ from projects.views.polls import poll_with_form
 
 POSTS_PER_PAGE = 50
 AUTHOR_FIELDS_NOT_SHOWN = [
-    f"author__{name}"
-    for name in ("password", "last_login", "first_name", "last_name", "email", "date_joined")
+    f"author__{name}" for name in ("password", "last_login", "last_name", "email", "date_joined")
 ]
 
 
@@ -67,7 +66,8 @@ def _with_reactions(posts, user):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    # The raw text is for the edit form only; of the author, the page shows the pseudonym.
+    # The raw text is for the edit form only; of the author, the page shows the pseudonym
+    # (staff: the first name, see Post.author_name).
     return (
         posts.select_related("author")
         .defer("text", *AUTHOR_FIELDS_NOT_SHOWN)

@@ -361,3 +361,27 @@ def test_new_topic_in_a_segment_project_notifies_only_members_of_the_segment(
         )
     )
     assert recipients == [parent.pk]
+
+
+def test_name_next_to_a_post_is_the_pseudonym_or_for_staff_the_first_name(
+    parent, researcher, moderator, topic_page
+):
+    # Staff take no part as parents, so they have no pseudonym.
+    type(researcher).objects.filter(pk__in=[researcher.pk, moderator.pk]).update(pseudonym="")
+    researcher.refresh_from_db()
+    moderator.refresh_from_db()
+    researcher.first_name = "Sarah"
+    moderator.first_name = ""
+    researcher.save(update_fields=["first_name"])
+    moderator.save(update_fields=["first_name"])
+    parent.first_name = "Echte naam"
+    parent.save(update_fields=["first_name"])
+    answer = post_create(author=parent, topic=topic_page, text="Mijn antwoord")
+    by_researcher = post_create(author=researcher, topic=topic_page, text="Dank je!", parent=answer)
+    by_moderator = post_create(author=moderator, topic=topic_page, text="Welkom allemaal")
+
+    assert answer.author_name == parent.pseudonym  # never a parent's real name
+    assert by_researcher.author_name == "Sarah"
+    assert by_moderator.author_name == "Kind en Gezin"  # staff without a first name
+    Post.objects.filter(pk=answer.pk).update(author=None)
+    assert Post.objects.get(pk=answer.pk).author_name == ""
