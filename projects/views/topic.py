@@ -139,7 +139,7 @@ class PostDecorator:
         post.may_edit = rules.can_edit_post(user, post)
         post.may_delete = rules.can_delete_post(user, post)
         post.may_react = rules.can_react(user, post)
-        post.may_flag = not post.is_own and rules.can_flag(user, post)
+        post.may_flag = rules.can_flag(user, post)
         post.may_reply = rules.can_reply(user, post)
         post.may_probe = rules.can_probe(user, post)
         local = timezone.localtime(post.created_at)
@@ -150,6 +150,7 @@ class PostDecorator:
             post.url["answer"] = self.probe_url(post.pk)
         elif post.may_reply:
             post.url["answer"] = self.reply_url(post.pk)
+        post.reactions_text = ""
         if post.reaction_count and not post.may_react:
             post.reactions_text = ngettext(
                 "%(count)s parent recognises this",

@@ -8,6 +8,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from projects.models import (
@@ -18,7 +19,7 @@ from projects.models import (
     ResponseMode,
     TopicPage,
 )
-from tests.community.factories import consent_accept_all
+from tests.community.factories import UserFactory, consent_accept_all
 from tests.conftest import dutch_url
 from tests.projects.factories import (
     PostFactory,
@@ -216,7 +217,6 @@ def _preview(client, url: str, data: dict) -> str:
 def test_researcher_previews_a_new_topic_as_a_parent_sees_it(
     client_for_role, project_page, mode, notice
 ):
-    from django.urls import reverse
 
     client = client_for_role("researcher")
     url = reverse(
@@ -245,7 +245,6 @@ def test_researcher_previews_a_new_topic_as_a_parent_sees_it(
 def test_preview_of_a_live_topic_leaves_other_parents_answers_out(
     client_for_role, project_page, other_parent
 ):
-    from django.urls import reverse
 
     topic = _topic(project_page)
     _bulk_posts(topic, 3, [other_parent])
@@ -258,3 +257,37 @@ def test_preview_of_a_live_topic_leaves_other_parents_answers_out(
 
     assert "Antwoord 0" not in html
     assert dutch("No answers yet.") in html
+
+
+def test_thread_shows_each_reader_the_actions_that_are_theirs(
+    client, parent, other_parent, project_page
+):
+    topic = _topic(project_page)
+    post = PostFactory(topic=topic, author=parent, body="<p>Mijn verhaal</p>")
+    third = UserFactory(pseudonym="Derde ouder")
+    consent_accept_all(third)
+    Reaction.objects.bulk_create(
+        [Reaction(post=post, user=other_parent), Reaction(post=post, user=third)]
+    )
+    url = dutch_url(topic)
+    with translation.override("nl"):
+        recognised = translation.ngettext(
+            "%(count)s parent recognises this", "%(count)s parents recognise this", 2
+        ) % {"count": 2}
+        report, recognise, edit = (
+            translation.gettext(word) for word in ("Report", "I recognise this", "Edit")
+        )
+
+    client.force_login(parent)
+    own = client.get(url).content.decode()
+    client.force_login(other_parent)
+    others = client.get(url).content.decode()
+
+    assert recognised in own and report not in own and edit in own
+    assert recognise not in own  # no reacting to one's own post
+    assert recognise in others and report in others and edit not in others
+    with translation.override("nl"):
+        react_url, flag_url = (
+            reverse(name, args=[post.pk]) for name in ("post_react", "post_flag")
+        )
+    assert f'action="{react_url}"' in others and f'href="{flag_url}"' in others
