@@ -217,7 +217,6 @@ def _preview(client, url: str, data: dict) -> str:
 def test_researcher_previews_a_new_topic_as_a_parent_sees_it(
     client_for_role, project_page, mode, notice
 ):
-
     client = client_for_role("researcher")
     url = reverse(
         "wagtailadmin_pages:preview_on_add", args=("projects", "topicpage", project_page.pk)
@@ -245,7 +244,6 @@ def test_researcher_previews_a_new_topic_as_a_parent_sees_it(
 def test_preview_of_a_live_topic_leaves_other_parents_answers_out(
     client_for_role, project_page, other_parent
 ):
-
     topic = _topic(project_page)
     _bulk_posts(topic, 3, [other_parent])
     client = client_for_role("researcher")
