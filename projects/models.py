@@ -578,7 +578,9 @@ class HoldReason(models.TextChoices):
 
 
 class PostQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PostQuerySet":
+    def visible_to(
+        self, user, topic: "TopicPage | None" = None, answered: bool | None = None
+    ) -> "PostQuerySet":
         """The posts this user may read, by the topic's response mode; one SQL filter, so it
         holds for pages, search, exports and notifications alike.
 
@@ -587,13 +589,24 @@ class PostQuerySet(models.QuerySet):
         or pending answer of their own there; in private topics never. Published replies to
         their own posts they always read (in private topics, the staff's answers to them).
         Audience (who may see the project at all) is checked separately.
+
+        With `topic`: the same rule for that topic's posts only, its response mode decided in
+        Python, which leaves the database a plain filter (the topic page). `answered` says
+        whether the member answered there, when the caller knows; otherwise it is asked.
         """
         if user.is_authenticated and user.is_staff_member:
-            return self
+            return self if topic is None else self.filter(topic_id=topic.pk)
         if not user.is_authenticated:
             return self.none()
         # By id: a filter on the request's lazy user object costs far more to build.
-        answered = Post.objects.filter(
+        own = models.Q(author_id=user.pk)
+        # Replies to one's own posts: in private topics the staff's answers to a parent.
+        replies_to_me = models.Q(status=PostStatus.PUBLISHED, parent__author_id=user.pk)
+        if topic is not None:
+            return self.filter(topic_id=topic.pk).filter(
+                own | replies_to_me | self._others_visible_in(user, topic, answered)
+            )
+        answered_here = Post.objects.filter(
             topic=models.OuterRef("topic"),
             author_id=user.pk,
             parent__isnull=True,
@@ -601,11 +614,31 @@ class PostQuerySet(models.QuerySet):
         ).exclude(status=PostStatus.HIDDEN)
         others_visible = models.Q(status=PostStatus.PUBLISHED) & (
             models.Q(topic__response_mode__in=[ResponseMode.OPEN, ResponseMode.POLL])
-            | models.Q(models.Exists(answered), topic__response_mode=ResponseMode.ANSWER_FIRST)
+            | models.Q(models.Exists(answered_here), topic__response_mode=ResponseMode.ANSWER_FIRST)
         )
-        # Replies to one's own posts: in private topics the staff's answers to a parent.
-        replies_to_me = models.Q(status=PostStatus.PUBLISHED, parent__author_id=user.pk)
-        return self.filter(models.Q(author_id=user.pk) | others_visible | replies_to_me)
+        return self.filter(own | others_visible | replies_to_me)
+
+    @staticmethod
+    def _others_visible_in(user, topic: "TopicPage", answered: bool | None) -> models.Q:
+        published = models.Q(status=PostStatus.PUBLISHED)
+        if topic.response_mode in (ResponseMode.OPEN, ResponseMode.POLL):
+            return published
+        if topic.response_mode == ResponseMode.ANSWER_FIRST:
+            if answered is None:
+                answered = Post.objects.answered_by(user, topic)
+            return published if answered else models.Q(pk__in=[])
+        return models.Q(pk__in=[])
+
+    def answered_by(self, user, topic: "TopicPage") -> bool:
+        """Has the member answered in this topic (an answer of their own, not removed and not
+        hidden; a pending one counts)? What opens an answer-first topic to them."""
+        return (
+            self.filter(
+                topic_id=topic.pk, author_id=user.pk, parent__isnull=True, removed_at__isnull=True
+            )
+            .exclude(status=PostStatus.HIDDEN)
+            .exists()
+        )
 
 
 class Post(index.Indexed, models.Model):

@@ -22,7 +22,7 @@ from community.models import Role
 from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.forms.posts import PostForm
-from projects.models import Post, PostStatus, Reaction, ResponseMode, TopicPage
+from projects.models import Post, Reaction, ResponseMode, TopicPage
 from projects.services.polls import PollState
 from projects.views.polls import poll_with_form
 
@@ -78,16 +78,19 @@ def _with_reactions(posts, user):
     )
 
 
-def topic_posts(user, topic: TopicPage, after: str | None = None) -> tuple[list[Post], str]:
+def topic_posts(
+    user, topic: TopicPage, after: str | None = None, answered: bool | None = None
+) -> tuple[list[Post], str]:
     """One page of the answers this user may see, oldest first, with their visible replies.
 
     Keyset pagination on (created_at, id): page 100 costs what page 1 costs. Returns the
     posts and the cursor of the next page ("" on the last).
     """
-    replies = _with_reactions(Post.objects.visible_to(user), user).order_by("created_at", "pk")
-    answers = _with_reactions(
-        Post.objects.visible_to(user).filter(topic=topic, parent__isnull=True), user
-    ).prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    visible = Post.objects.visible_to(user, topic=topic, answered=answered)
+    replies = _with_reactions(visible, user).order_by("created_at", "pk")
+    answers = _with_reactions(visible.filter(parent__isnull=True), user).prefetch_related(
+        Prefetch("replies", queryset=replies, to_attr="visible_replies")
+    )
     cursor = cursor_parse(after)
     if cursor:
         moment, pk = cursor
@@ -178,15 +181,11 @@ def topic_context(
     writable = rules.topic_is_writable(topic)
     may_post = rules.can_post(user, topic)
     has_answered = (
-        Post.objects.filter(
-            topic=topic, author_id=user.pk, parent__isnull=True, removed_at__isnull=True
-        )
-        .exclude(status=PostStatus.HIDDEN)
-        .exists()
+        Post.objects.answered_by(user, topic)
         if mode == ResponseMode.ANSWER_FIRST and not is_staff
         else True
     )
-    posts, next_cursor = topic_posts(user, topic, request.GET.get("after"))
+    posts, next_cursor = topic_posts(user, topic, request.GET.get("after"), has_answered)
     decorate = PostDecorator(user, topic)
     for post in posts:
         decorate(post)
