@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from community.dashboard import DashboardSection, register
 from projects.models import Post, PostStatus, ProjectPage, ProjectPageQuerySet, TopicPage
-from projects.personal_data import post_text
+from projects.post_text import post_plain_text
 
 WAITING_TOPICS_SHOWN = 10
 REPLIES_SHOWN = 5
@@ -81,7 +81,7 @@ def probes_context(request: HttpRequest) -> dict:
         .order_by("created_at", "pk")[:PROBES_SHOWN]
     )
     for probe in probes:
-        probe.excerpt = post_text(probe.body)
+        probe.excerpt = post_plain_text(probe.body)
     return {"probes": probes}
 
 
@@ -95,7 +95,7 @@ def replies_context(request: HttpRequest) -> dict:
         .order_by("-created_at", "-pk")[:REPLIES_SHOWN]
     )
     for reply in replies:
-        reply.excerpt = post_text(reply.body)
+        reply.excerpt = post_plain_text(reply.body)
     return {"replies": replies}
 
 

@@ -3,20 +3,13 @@
 Imported from ProjectsConfig.ready(): `community` keeps the registry and never imports us.
 """
 
-import html
-
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from community.personal_data import PersonalDataSource, choice, exclude, register, timestamp
 from projects.models import Flag, PollVote, Post, Reaction
-
-
-def post_text(body: str) -> str:
-    """The words of a post without its HTML, for people to read."""
-    return html.unescape(strip_tags(body)).strip()
+from projects.post_text import post_plain_text
 
 
 def posts_export(user) -> list[dict]:
@@ -26,7 +19,7 @@ def posts_export(user) -> list[dict]:
             "id": post.pk,
             "topic": post.topic.localized_title,
             "reply_to": post.parent_id,
-            "text": post_text(post.body),
+            "text": post_plain_text(post.body),
             "html": post.body,
             "created_at": timestamp(post.created_at),
             "edited_at": timestamp(post.edited_at),

@@ -158,3 +158,15 @@ def post_text_length(text: str) -> int:
     reader = _VisibleText()
     reader.feed(post_text_render(text))
     return len("".join(reader.parts).strip())
+
+
+_BLOCK_ENDS = re.compile(r"<br\s*/?>|</p>|</li>", re.IGNORECASE)
+
+
+def post_plain_text(body: str) -> str:
+    """A post's stored HTML as plain text, one line per paragraph or list item: for
+    excerpts, exports and data downloads (words of two paragraphs never run together)."""
+    reader = _VisibleText()
+    reader.feed(_BLOCK_ENDS.sub("\n", body))
+    text = "".join(reader.parts)
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())

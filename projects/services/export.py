@@ -10,18 +10,16 @@ with a quote (CSV/formula injection).
 
 import csv
 import datetime
-import html
 import io
-import re
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count
-from django.utils.html import strip_tags
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from projects.models import Post, PostStatus, ProjectPage
+from projects.post_text import post_plain_text
 
 EXPORT_TIME_ZONE = ZoneInfo("Europe/Brussels")
 EXPORT_COLUMNS = [
@@ -38,7 +36,6 @@ EXPORT_COLUMNS = [
     "languages",
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_LINE_BREAKS = re.compile(r"<br\s*/?>|</p>|</li>", re.IGNORECASE)
 
 
 def cell_safe(value: object) -> object:
@@ -46,12 +43,6 @@ def cell_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def plain_text(body: str) -> str:
-    """The sanitized HTML of a post as plain text: one line per paragraph or list item."""
-    text = html.unescape(strip_tags(_LINE_BREAKS.sub("\n", body)))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def export_posts(project: ProjectPage) -> list[Post]:
@@ -77,7 +68,7 @@ def export_row(post: Post, today: datetime.date) -> list[object]:
             post.author_role,
             post.topic.title,
             post.created_at.astimezone(EXPORT_TIME_ZONE).isoformat(timespec="seconds"),
-            plain_text(post.body),
+            post_plain_text(post.body),
             post.reaction_count,
             ";".join(profile.age_bands(today)) if profile else "",
             profile.province if profile else "",

@@ -1,15 +1,13 @@
-"""Template helpers for the topic page."""
+"""Template helpers for posts."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+
+from projects.post_text import post_plain_text
 
 register = template.Library()
 
 
-@register.simple_tag
-def post_flag_url(post) -> str:
-    """The address of the "Report" form for a post, or "" while moderation has no such page."""
-    try:
-        return reverse("post_flag", args=[post.pk])
-    except NoReverseMatch:
-        return ""
+@register.filter
+def post_plain(body: str) -> str:
+    """A post's HTML as plain text for an excerpt: `{{ post.body|post_plain|truncatewords:40 }}`."""
+    return post_plain_text(body)

@@ -7,6 +7,7 @@ from projects.post_text import (
     ALLOWED_TAGS,
     LINK_REL,
     html_sanitize,
+    post_plain_text,
     post_text_length,
     post_text_render,
 )
@@ -135,3 +136,23 @@ def test_length_counts_visible_characters_only():
     assert post_text_length("**ok**") == 2
     assert post_text_length("  <b>  ") == 3
     assert post_text_length("- a\n- b") == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        (
+            "<p>De eerste nachten waren <strong>zwaar</strong>.</p><ul><li>weinig slaap</li>"
+            "<li>veel vragen</li></ul>",
+            "De eerste nachten waren zwaar.\nweinig slaap\nveel vragen",
+        ),
+        ("<p>Een<br>twee</p><p>drie &amp; vier</p>", "Een\ntwee\ndrie & vier"),
+        (
+            '<p>Zie <a href="https://example.org" rel="nofollow noopener ugc">hier</a></p>',
+            "Zie hier",
+        ),
+        ("", ""),
+    ],
+)
+def test_plain_text_keeps_paragraphs_and_list_items_apart(body, text):
+    assert post_plain_text(body) == text

@@ -359,3 +359,15 @@ def test_on_postgresql_search_finds_other_forms_of_a_dutch_word(
     response = member_client.get(search_url(topic_page.get_parent()), {"q": "kinder slaap"})
 
     assert found_ids(response) == [post.pk]
+
+
+def test_a_result_shows_paragraphs_and_list_items_as_separate_words(
+    member_client, topic_page, other_parent
+):
+    post_write(topic_page, other_parent, "De nachten waren zwaar.\n\n- weinig slaap\n- vragen")
+
+    response = member_client.get(search_url(topic_page.get_parent()), {"q": "nachten"})
+
+    html = response.content.decode()
+    assert "zwaar. weinig slaap vragen" in " ".join(html.split())
+    assert "zwaar.weinig" not in html

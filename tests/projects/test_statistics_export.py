@@ -22,7 +22,7 @@ from projects.models import (
     TopicPage,
 )
 from projects.post_text import post_text_render
-from projects.services.export import EXPORT_COLUMNS, cell_safe, plain_text
+from projects.services.export import EXPORT_COLUMNS, cell_safe
 from tests.community.factories import UserFactory, consent_accept_all
 from tests.projects.factories import TopicPageFactory
 
@@ -297,15 +297,6 @@ def test_xlsx_export_has_no_formulas(client_for_role, project_page, topic_page, 
 )
 def test_cell_safe_prefixes_formula_starts(value, expected):
     assert cell_safe(value) == expected
-
-
-def test_plain_text_strips_html_and_keeps_lines():
-    body = (
-        '<p>Een <strong>vet</strong> &amp; <a href="https://x.be" rel="x">link</a></p>'
-        "<ul><li>a</li><li>b</li></ul>"
-    )
-
-    assert plain_text(body) == "Een vet & link\na\nb"
 
 
 @pytest.mark.parametrize("posts", [5, 50])
