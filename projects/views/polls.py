@@ -11,14 +11,8 @@ from django.views.decorators.http import require_POST
 from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.models import ResponseMode, TopicPage
-from projects.services.polls import PollState, poll_state, poll_vote
-
-
-def poll_with_form(request: HttpRequest, topic: TopicPage) -> PollState:
-    """The poll block's data, with an empty vote form when the member may still vote."""
-    state = poll_state(user=request.user, topic=topic)
-    state.form = PollVoteForm(topic=topic, options=state.options) if state.may_vote else None
-    return state
+from projects.services.polls import poll_vote
+from projects.views.topic import poll_with_form, topic_page_again
 
 
 @login_required
@@ -48,6 +42,4 @@ def poll_vote_view(request: HttpRequest, topic_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for voting. Here are the results so far."))
             return HttpResponseRedirect(f"{topic.get_url()}#poll-title")
-    from projects.views.topic import topic_page_again  # the topic view builds on this one
-
     return topic_page_again(request, topic, poll=poll, poll_form=form)

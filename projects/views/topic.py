@@ -23,8 +23,7 @@ from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.forms.posts import PostForm
 from projects.models import Post, Reaction, ResponseMode, TopicPage
-from projects.services.polls import PollState
-from projects.views.polls import poll_with_form
+from projects.services.polls import PollState, poll_state
 
 POSTS_PER_PAGE = 50
 AUTHOR_FIELDS_NOT_SHOWN = [
@@ -211,6 +210,13 @@ def topic_context(
         "poll": poll_with_form(request, topic) if mode == ResponseMode.POLL else None,
         "now": timezone.now(),
     }
+
+
+def poll_with_form(request: HttpRequest, topic: TopicPage) -> PollState:
+    """The poll block's data, with an empty vote form when the member may still vote."""
+    state = poll_state(user=request.user, topic=topic)
+    state.form = PollVoteForm(topic=topic, options=state.options) if state.may_vote else None
+    return state
 
 
 def topic_page_again(request: HttpRequest, topic: TopicPage, **context) -> TemplateResponse:
