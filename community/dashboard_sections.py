@@ -4,30 +4,19 @@ Imported from CommunityConfig.ready(). Projects adds its own sections (see proje
 """
 
 from django.http import HttpRequest
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 
 from community.dashboard import DashboardSection, register
-from community.models import Notification, User
+from community.models import Notification
+from community.services.consent import member_can_take_part
 from community.services.profiles import profile_completeness, profile_for_member
 
 NOTIFICATIONS_SHOWN = 5
-SHARED_PROFILE_PROMPT = "components/profile_prompt.html"
-
-
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def taking_part_context(request: HttpRequest) -> dict:
     """Parents without current consent are told so; staff never take part as parents."""
     user = request.user
-    taking_part = user.is_staff_member or User.objects.members().filter(pk=user.pk).exists()
-    return {"taking_part": taking_part}
+    return {"taking_part": user.is_staff_member or member_can_take_part(user)}
 
 
 def notifications_context(request: HttpRequest) -> dict:
@@ -39,10 +28,7 @@ def profile_prompt_context(request: HttpRequest) -> dict:
     """How complete the research profile is, for a gentle prompt (parents only)."""
     if request.user.is_staff_member:
         return {"completeness": None}
-    return {
-        "completeness": profile_completeness(profile_for_member(request.user)),
-        "shared_prompt": _template_exists(SHARED_PROFILE_PROMPT),
-    }
+    return {"completeness": profile_completeness(profile_for_member(request.user))}
 
 
 register(

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -58,6 +59,13 @@ class BilingualPage(Page):
     @property
     def localized_title(self) -> str:
         return self.localized("title")
+
+    @property
+    def dutch_path(self) -> str:
+        """The page's Dutch address without host: what notifications store (they are read in
+        either language, and with more than one site get_url() includes the host)."""
+        with override("nl"):
+            return urlsplit(self.get_url() or "").path
 
     def route(self, request, path_components):
         return self.route_to_child(request, path_components)

@@ -155,8 +155,13 @@ def post_text_render(text: str) -> str:
 
 def post_text_length(text: str) -> int:
     """The length that counts for the limits: the visible characters, without the marks."""
+    return post_body_length(post_text_render(text))
+
+
+def post_body_length(body: str) -> int:
+    """`post_text_length` of text already rendered (saves rendering it twice on a write)."""
     reader = _VisibleText()
-    reader.feed(post_text_render(text))
+    reader.feed(body)
     return len("".join(reader.parts).strip())
 
 

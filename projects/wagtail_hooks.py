@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
-from wagtail.log_actions import LogFormatter
 
 from projects.models import ProjectPage
 from projects.moderation_admin import moderation_queue
@@ -84,25 +83,13 @@ def register_moderation_permission():
 
 @hooks.register("register_log_actions")
 def register_moderation_log_actions(actions) -> None:
-    @actions.register_action("projects.post_approved")
-    class PostApproved(LogFormatter):
-        label = _("Post approved")
-        message = _("Post approved by a moderator")
-
-    @actions.register_action("projects.post_hidden")
-    class PostHidden(LogFormatter):
-        label = _("Post hidden")
-        message = _("Post hidden by a moderator")
-
-    @actions.register_action("projects.post_restored")
-    class PostRestored(LogFormatter):
-        label = _("Post restored")
-        message = _("Post restored by a moderator")
-
-    @actions.register_action("projects.post_noted")
-    class PostNoted(LogFormatter):
-        label = _("Moderator note")
-        message = _("Note about a post added by a moderator")
+    for action, label, message in (
+        ("projects.post_approved", _("Post approved"), _("Post approved by a moderator")),
+        ("projects.post_hidden", _("Post hidden"), _("Post hidden by a moderator")),
+        ("projects.post_restored", _("Post restored"), _("Post restored by a moderator")),
+        ("projects.post_noted", _("Moderator note"), _("Note about a post added by a moderator")),
+    ):
+        actions.register_action(action, label, message)
 
 
 def _statistics_button(page, user) -> Button | None:

@@ -5,11 +5,8 @@ so inviting twice never notifies anyone twice and no extra table is needed. A me
 joins the audience later (a new segment member) is invited by the next run.
 """
 
-from urllib.parse import urlsplit
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Notification, NotificationKind, User
@@ -19,17 +16,12 @@ from projects.rules import can_invite_audience
 from projects.services.topic_notifications import project_audience_members
 
 
-def project_dutch_path(project: ProjectPage) -> str:
-    with translation.override("nl"):
-        return urlsplit(project.get_url() or "").path
-
-
 def project_invitees(project: ProjectPage) -> models.QuerySet:
     """Members in the audience who have not been invited to this project yet (one query)."""
     invited = Notification.objects.filter(
         recipient=models.OuterRef("pk"),
         kind=NotificationKind.PROJECT_INVITATION,
-        url=project_dutch_path(project),
+        url=project.dutch_path,
     )
     return project_audience_members(project).exclude(models.Exists(invited))
 
@@ -52,7 +44,7 @@ def project_audience_invite(*, project: ProjectPage, invited_by: User) -> int:
         recipients=recipients,
         kind=NotificationKind.PROJECT_INVITATION,
         title={"nl": project.title, "en": project.title_en or project.title},
-        url=project_dutch_path(project),
+        url=project.dutch_path,
         actor=invited_by,
     )
     return len(recipients)

@@ -5,11 +5,9 @@ entry. The author hears about decisions that change what others see of their pos
 who flagged it. A note is for the moderator team only and reaches nobody else.
 """
 
-from urllib.parse import urlsplit
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
@@ -24,6 +22,7 @@ from projects.models import (
     PostStatus,
     ProjectPage,
 )
+from projects.services.posts import post_published_notify, post_url
 
 MODERATE_PERMISSION = "projects.moderate_post"
 FLAG_TEXT_MAX_LENGTH = 1000
@@ -109,14 +108,6 @@ def flag_create(*, user: User, post: Post, reason: str, text: str = "") -> Flag:
         ) from error
 
 
-def _post_url(post: Post) -> str:
-    """The Dutch path of the post on its topic page (notifications store Dutch paths)."""
-    with translation.override("nl"):
-        topic_url = post.topic.get_url() or ""
-    # With more than one site get_url() includes the host; a notification keeps the path.
-    return f"{urlsplit(topic_url).path}#post-{post.pk}" if topic_url else ""
-
-
 def _author_notify(*, post: Post) -> None:
     if post.author_id is None or not post.author.is_active:
         return
@@ -126,17 +117,8 @@ def _author_notify(*, post: Post) -> None:
         recipient=post.author,
         kind=NotificationKind.MODERATION,
         title={"nl": topic.title, "en": topic.title_en or topic.title},
-        url=_post_url(post),
+        url=post_url(post),
     )
-
-
-def _held_notifications_send(post: Post) -> None:
-    """The reply and probe notifications a held post did not send yet (posts helper)."""
-    try:
-        from projects.services.posts import post_published_notify
-    except ImportError:
-        return
-    post_published_notify(post)
 
 
 @transaction.atomic
@@ -225,5 +207,5 @@ def moderation_decide(
     if affects_author:
         _author_notify(post=post)
     if post.status == PostStatus.PUBLISHED and was_held:
-        _held_notifications_send(post)
+        post_published_notify(post)
     return decision

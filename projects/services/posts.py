@@ -9,11 +9,10 @@ in pre-moderated projects.
 
 import datetime
 import re
-from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -28,7 +27,7 @@ from projects.models import (
     Reaction,
     TopicPage,
 )
-from projects.post_text import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, post_text_length, post_text_render
+from projects.post_text import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, post_body_length, post_text_render
 
 NEW_MEMBER_PERIOD = datetime.timedelta(days=7)
 NEW_MEMBER_POSTS_PER_DAY = 10
@@ -71,7 +70,8 @@ def text_has_personal_data(text: str) -> bool:
 def _text_clean(text: str) -> tuple[str, str]:
     """The typed text and its HTML, or a ValidationError at the text field."""
     text = (text or "").replace("\r\n", "\n").strip()
-    length = post_text_length(text)
+    body = post_text_render(text)
+    length = post_body_length(body)
     if length < TEXT_MIN_LENGTH:
         raise ValidationError(
             {"text": _("Write at least %(min)d characters.") % {"min": TEXT_MIN_LENGTH}},
@@ -86,7 +86,7 @@ def _text_clean(text: str) -> tuple[str, str]:
                 % {"max": TEXT_MAX_LENGTH, "length": length}
             },
         )
-    return text, post_text_render(text)
+    return text, body
 
 
 def _author_role(user: User) -> str:
@@ -150,9 +150,8 @@ def _status_for(*, author: User, topic: TopicPage, text: str) -> tuple[str, str]
 
 def post_url(post: Post) -> str:
     """The Dutch path of the post on its topic page (notifications store Dutch paths)."""
-    with translation.override("nl"):
-        url = post.topic.get_url() or ""
-    return f"{urlsplit(url).path}#post-{post.pk}"
+    path = post.topic.dutch_path
+    return f"{path}#post-{post.pk}" if path else ""
 
 
 def post_published_notify(post: Post) -> None:

@@ -1,9 +1,6 @@
 """Telling a project's audience that a new topic is waiting for them."""
 
-from urllib.parse import urlsplit
-
 from django.db import models, transaction
-from django.utils import translation
 
 from community.models import NotificationKind, User
 from community.services.notifications import notifications_create
@@ -27,13 +24,11 @@ def topic_published_notify(*, topic: TopicPage) -> int:
     project = topic.project
     if not project.live:
         return 0
-    with translation.override("nl"):
-        url = urlsplit(topic.get_url() or "").path
     recipients = list(project_audience_members(project))
     notifications_create(
         recipients=recipients,
         kind=NotificationKind.NEW_TOPIC,
         title={"nl": topic.title, "en": topic.title_en or topic.title},
-        url=url,
+        url=topic.dutch_path,
     )
     return len(recipients)

@@ -77,6 +77,18 @@ def _errors_to_form(form: PostForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _write(request: HttpRequest, form: PostForm, write) -> HttpResponse | None:
+    """Let the service write the form's text; on success tell the author and go to the post,
+    otherwise put the service's refusal on the form (None: show the form again)."""
+    try:
+        post = write(form.cleaned_data["text"])
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return None
+    _held_message(request, post)
+    return HttpResponseRedirect(_post_url(post))
+
+
 @login_required
 @require_POST
 def post_answer(request: HttpRequest, topic_id: int) -> HttpResponse:
@@ -85,13 +97,11 @@ def post_answer(request: HttpRequest, topic_id: int) -> HttpResponse:
         raise PermissionDenied
     form = PostForm(request.POST, auto_id="id_answer_%s")
     if form.is_valid():
-        try:
-            post = post_create(author=request.user, topic=topic, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            _held_message(request, post)
-            return HttpResponseRedirect(_post_url(post))
+        written = _write(
+            request, form, lambda text: post_create(author=request.user, topic=topic, text=text)
+        )
+        if written:
+            return written
     return topic_page_again(request, topic, answer_form=form)
 
 
@@ -102,23 +112,15 @@ def _reply(request: HttpRequest, pk: int, *, probe: bool) -> HttpResponse:
         raise PermissionDenied
     form = PostForm(request.POST, auto_id=f"id_reply_{parent.pk}_%s", label=_("Your reply"))
     if form.is_valid():
-        try:
+
+        def write(text: str) -> Post:
             if probe:
-                post = probe_create(
-                    author=request.user, post=parent, text=form.cleaned_data["text"]
-                )
-            else:
-                post = post_create(
-                    author=request.user,
-                    topic=parent.topic,
-                    text=form.cleaned_data["text"],
-                    parent=parent,
-                )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            _held_message(request, post)
-            return HttpResponseRedirect(_post_url(post))
+                return probe_create(author=request.user, post=parent, text=text)
+            return post_create(author=request.user, topic=parent.topic, text=text, parent=parent)
+
+        written = _write(request, form, write)
+        if written:
+            return written
     return topic_page_again(request, parent.topic, reply_form=form, reply_to=parent.pk)
 
 
@@ -142,13 +144,11 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PostForm(request.POST or None, initial={"text": post.text})
     if request.method == "POST" and form.is_valid():
-        try:
-            post = post_edit(user=request.user, post=post, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            _held_message(request, post)
-            return HttpResponseRedirect(_post_url(post))
+        written = _write(
+            request, form, lambda text: post_edit(user=request.user, post=post, text=text)
+        )
+        if written:
+            return written
     status = 400 if request.method == "POST" else 200
     return render(request, "projects/post_edit.html", {"form": form, "post": post}, status=status)
 

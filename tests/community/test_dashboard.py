@@ -228,8 +228,8 @@ def test_dashboard_query_budget_does_not_grow(
     member_client.get(dashboard_url())  # warm the site and navigation caches
     # The user with their request state, projects (3: the member's segments with their rules,
     # membership, pages; built once per request), site, follow-up questions, waiting topics
-    # (2), replies, notifications, profile.
-    with django_assert_num_queries(12):
+    # (2), replies, notifications, profile (taking part is read from the user row).
+    with django_assert_num_queries(11):
         response = member_client.get(dashboard_url())
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()

@@ -5,6 +5,7 @@ from wagtail.models import Page
 
 from community.models import Segment
 from projects.models import Post, ProjectPage, Reaction, StandardPage, TopicPage
+from projects.post_text import post_text_render
 
 
 class PageFactory(factory.Factory):
@@ -96,3 +97,16 @@ def invite_list(name: str, *members) -> Segment:
     segment.invited_members.set(members)
     segment.save()
     return segment
+
+
+def post_write(topic, author, text: str, **fields) -> Post:
+    """A post as a member typed it (marks rendered, as the posting service stores it),
+    without the service's checks and notifications."""
+    return Post.objects.create(
+        topic=topic,
+        project=topic.get_parent().specific,
+        author=author,
+        text=text,
+        body=post_text_render(text),
+        **fields,
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from community.models import Segment
 from projects.models import Audience, Flag, FlagReason, PostStatus, ResponseMode
 from projects.services.moderation import flag_create
-from tests.community.factories import UserFactory, consent_accept_all
+from tests.community.factories import consent_accept_all
 from tests.conftest import ROLES
 from tests.projects.factories import ModerationPostFactory, TopicPageFactory
 
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _members(parent, other_parent, consent_documents):
     consent_accept_all(parent, other_parent)
-
-
-@pytest.fixture
-def third_parent(consent_documents):
-    member = UserFactory(email="derde.ouder@example.org")
-    consent_accept_all(member)
-    return member
 
 
 @pytest.fixture

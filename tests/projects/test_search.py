@@ -11,24 +11,13 @@ from django.utils import timezone
 from projects.models import Post, PostStatus, ResponseMode
 from projects.post_text import post_text_render
 from tests.community.factories import UserFactory
-from tests.projects.factories import ProjectPageFactory, TopicPageFactory
+from tests.projects.factories import ProjectPageFactory, TopicPageFactory, post_write
 
 pytestmark = pytest.mark.django_db
 
 # the user with their request state, audience (3), the full-text match, the visible posts,
 # the site for page addresses
 SEARCH_QUERIES = 7
-
-
-def post_write(topic, author, text: str, **fields) -> Post:
-    return Post.objects.create(
-        topic=topic,
-        project=topic.get_parent().specific,
-        author=author,
-        text=text,
-        body=post_text_render(text),
-        **fields,
-    )
 
 
 def search_url(project) -> str:

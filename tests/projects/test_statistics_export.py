@@ -21,23 +21,11 @@ from projects.models import (
     ResponseMode,
     TopicPage,
 )
-from projects.post_text import post_text_render
 from projects.services.export import EXPORT_COLUMNS, cell_safe
 from tests.community.factories import UserFactory, consent_accept_all
-from tests.projects.factories import TopicPageFactory
+from tests.projects.factories import TopicPageFactory, post_write
 
 pytestmark = pytest.mark.django_db
-
-
-def post_write(topic, author, text: str, **fields) -> Post:
-    return Post.objects.create(
-        topic=topic,
-        project=topic.get_parent().specific,
-        author=author,
-        text=text,
-        body=post_text_render(text),
-        **fields,
-    )
 
 
 def statistics_url(project) -> str:
