@@ -19,14 +19,9 @@ class PostSearchForm(forms.Form):
     )
 
 
-class StaffPostSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Words"),
-        max_length=QUERY_MAX_LENGTH,
-        strip=True,
-        widget=forms.SearchInput(),
-        error_messages={"required": _("Type a word to search for.")},
-    )
+class StaffPostSearchForm(PostSearchForm):
+    """The members' search box, over every project, with filters."""
+
     project = forms.ModelChoiceField(
         label=_("Project"),
         queryset=ProjectPage.objects.order_by("title"),
@@ -45,6 +40,10 @@ class StaffPostSearchForm(forms.Form):
     date_to = forms.DateField(
         label=_("Posted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("Words")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -6,13 +6,14 @@ who flagged it. A note is for the moderator team only and reaches nobody else.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from community.models import NotificationKind, User
 from community.services.notifications import notification_create
+from projects import rules
 from projects.models import (
     Flag,
     FlagReason,
@@ -20,7 +21,6 @@ from projects.models import (
     ModerationDecision,
     Post,
     PostStatus,
-    ProjectPage,
 )
 from projects.services.posts import post_published_notify, post_url
 
@@ -51,22 +51,6 @@ def user_can_moderate(user: User) -> bool:
     return user.is_authenticated and user.has_perm(MODERATE_PERMISSION)
 
 
-def posts_flaggable_by(user: User) -> models.QuerySet:
-    """The posts this user may flag: published, not removed, readable by them (response mode
-    and project audience), and not their own."""
-    if not user.is_authenticated:
-        return Post.objects.none()
-    return (
-        Post.objects.visible_to(user)
-        .filter(
-            status=PostStatus.PUBLISHED,
-            removed_at__isnull=True,
-            project__in=ProjectPage.objects.open_to(user).values("pk"),
-        )
-        .exclude(author=user)
-    )
-
-
 @transaction.atomic
 def flag_create(*, user: User, post: Post, reason: str, text: str = "") -> Flag:
     """Record a member's report that a post needs a moderator's eye.
@@ -74,10 +58,8 @@ def flag_create(*, user: User, post: Post, reason: str, text: str = "") -> Flag:
     One flag per member per post; "something else" needs an explanation; a member cannot
     flag their own post, nor one they cannot read.
     """
-    if post.author_id is not None and post.author_id == user.pk:
-        raise PermissionDenied("Members cannot flag their own posts.")
-    if not posts_flaggable_by(user).filter(pk=post.pk).exists():
-        raise PermissionDenied("This post is not one the user can read and flag.")
+    if not rules.can_flag(user, post):
+        raise PermissionDenied("Only a post someone else wrote, that this user reads, is flagged.")
     text = text.strip()
     if reason not in FlagReason.values:
         raise ValidationError({"reason": _("Choose why this post needs a moderator.")})

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from projects.models import Flag, FlagReason, Post, ProjectPage
-from projects.services.moderation import FLAG_TEXT_MAX_LENGTH, flag_create, posts_flaggable_by
+from projects import rules
+from projects.models import Flag, FlagReason, Post
+from projects.services.moderation import FLAG_TEXT_MAX_LENGTH, flag_create
+from projects.views.posts import post_or_404
 
 
 class FlagForm(forms.Form):
@@ -47,14 +49,8 @@ def _topic_url(request: HttpRequest, post: Post) -> str:
 @require_http_methods(["GET", "POST"])
 def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    # Posts the member cannot read answer 404, as if they did not exist.
-    post = get_object_or_404(
-        Post.objects.visible_to(user)
-        .filter(project__in=ProjectPage.objects.open_to(user).values("pk"))
-        .select_related("topic", "author"),
-        pk=pk,
-    )
-    if post.author_id == user.pk or not posts_flaggable_by(user).filter(pk=post.pk).exists():
+    post = post_or_404(user, pk)  # posts the member cannot read do not exist for them
+    if not rules.can_flag(user, post):
         raise PermissionDenied
     already_flagged = Flag.objects.filter(post=post, user=user).exists()
     if already_flagged and request.method == "POST":

@@ -33,7 +33,7 @@ def _topic_or_404(user, pk: int) -> TopicPage:
     return topic
 
 
-def _post_or_404(user, pk: int) -> Post:
+def post_or_404(user, pk: int) -> Post:
     """A post the user may read in a topic they may see; anything else does not exist."""
     post = get_object_or_404(Post.objects.visible_to(user).select_related("topic", "author"), pk=pk)
     if not rules.can_view_topic(user, post.topic):
@@ -106,7 +106,7 @@ def post_answer(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 
 def _reply(request: HttpRequest, pk: int, *, probe: bool) -> HttpResponse:
-    parent = _post_or_404(request.user, pk)
+    parent = post_or_404(request.user, pk)
     allowed = rules.can_probe if probe else rules.can_reply
     if not allowed(request.user, parent):
         raise PermissionDenied
@@ -139,7 +139,7 @@ def post_probe(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    post = _post_or_404(request.user, pk)
+    post = post_or_404(request.user, pk)
     if not rules.can_edit_post(request.user, post):
         raise PermissionDenied
     form = PostForm(request.POST or None, initial={"text": post.text})
@@ -156,7 +156,7 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    post = _post_or_404(request.user, pk)
+    post = post_or_404(request.user, pk)
     if not rules.can_delete_post(request.user, post):
         raise PermissionDenied
     if request.method == "POST":
@@ -173,7 +173,7 @@ def post_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_react(request: HttpRequest, pk: int) -> HttpResponse:
-    post = _post_or_404(request.user, pk)
+    post = post_or_404(request.user, pk)
     if not rules.can_react(request.user, post):
         raise PermissionDenied
     reaction_toggle(user=request.user, post=post)
