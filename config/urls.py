@@ -2,13 +2,14 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
+from projects.routing import page_serve
 
 # Everyone logs in through allauth, with its two-factor step: no second login form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -32,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("community.urls")),
     path("", include("projects.urls")),
-    path("", include(wagtail_urls)),
+    # Wagtail's own addresses, its page serving through the remembered routes.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, page_serve, name="wagtail_serve"),
     prefix_default_language=False,
 )

@@ -1,11 +1,12 @@
 import datetime
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -22,6 +23,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from community.models import Segment
+from config.queries import sql_compiled_once
 from projects.blocks import RICH_TEXT_FEATURES, ContentBlock
 
 
@@ -93,7 +95,13 @@ class BilingualPage(Page):
 
     def get_view_restrictions(self):
         """Wagtail's rule in one query instead of two: the restrictions of this page and its
-        ancestors, an alias on the path answering with its source page's restrictions."""
+        ancestors, an alias on the path answering with its source page's restrictions.
+
+        A page served through projects.routing comes with them remembered, as a list: serving
+        only goes through them (Wagtail's check_view_restrictions hook)."""
+        remembered = getattr(self, "remembered_view_restrictions", None)
+        if remembered is not None:
+            return remembered
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
         on_path = models.Q(page__path__in=paths, page__alias_of__isnull=True)
         source_of_alias_on_path = models.Q(page__aliases__path__in=paths)
@@ -585,6 +593,20 @@ class HoldReason(models.TextChoices):
     PERSONAL_DATA = "personal_data", _("It seems to hold an e-mail address or phone number")
 
 
+_REACTED = "reacted"  # not a PostStatus
+
+
+@dataclass
+class TopicStanding:
+    """A member in one topic: have they answered (as PostQuerySet.answered_by), are all their
+    posts there published (none waiting for a moderator or hidden), and which posts there
+    they said "herkenbaar" to."""
+
+    answered: bool = False
+    all_published: bool = True
+    reacted: set[int] = field(default_factory=set)
+
+
 class PostQuerySet(models.QuerySet):
     def visible_to(
         self, user, topic: "TopicPage | None" = None, answered: bool | None = None
@@ -636,6 +658,45 @@ class PostQuerySet(models.QuerySet):
                 answered = Post.objects.answered_by(user, topic)
             return published if answered else models.Q(pk__in=[])
         return models.Q(pk__in=[])
+
+    def standing_of(self, user, topic: "TopicPage") -> "TopicStanding":
+        """Where a member stands in one topic, in one query: their own posts there and the
+        posts they said "herkenbaar" to."""
+        sql, params = sql_compiled_once(
+            "topic-standing", self._standing_query, self.db, user_id=user.pk, topic_id=topic.pk
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        standing = TopicStanding()
+        for status, post_id, removed_at in rows:
+            if status == _REACTED:
+                standing.reacted.add(post_id)
+                continue
+            standing.answered = standing.answered or (
+                post_id is None and removed_at is None and status != PostStatus.HIDDEN
+            )
+            standing.all_published = standing.all_published and status == PostStatus.PUBLISHED
+        return standing
+
+    @staticmethod
+    def _standing_query(user_id: int, topic_id: int) -> models.QuerySet:
+        own = (
+            Post.objects.filter(topic_id=topic_id, author_id=user_id)
+            .order_by()
+            .values_list("status", "parent_id", "removed_at")
+        )
+        # Reactions ride along as rows marked _REACTED, the post's id in the second column.
+        reacted = (
+            Reaction.objects.filter(user_id=user_id, post__topic_id=topic_id)
+            .order_by()
+            .values_list(
+                models.Value(_REACTED),
+                "post_id",
+                models.Value(None, output_field=models.DateTimeField()),
+            )
+        )
+        return own.union(reacted, all=True)
 
     def answered_by(self, user, topic: "TopicPage") -> bool:
         """Has the member answered in this topic (an answer of their own, not removed and not

@@ -1,16 +1,11 @@
-"""The header menu and footer links, read once per site and language and kept in the cache."""
+"""The header menu and footer links, read once per site, language and page tree generation
+(projects.routing)."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-CACHE_SECONDS = 60 * 60
-
-
-def _cache_key(site_id: int, language: str) -> str:
-    return f"site-navigation:{site_id}:{language}"
+from projects.routing import remembered, site_for_request
 
 
 def _link(page: Page, request: HttpRequest) -> dict[str, str]:
@@ -35,22 +30,12 @@ def site_navigation_build(site: Site, request: HttpRequest) -> dict:
 
 
 def site_navigation_get(request: HttpRequest) -> dict:
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     if site is None:
         return {"home_url": "/", "menu": [], "footer": {}}
-    key = _cache_key(site.pk, get_language())
-    navigation = cache.get(key)
-    if navigation is None:
-        navigation = site_navigation_build(site, request)
-        cache.set(key, navigation, CACHE_SECONDS)
-    return navigation
-
-
-def site_navigation_forget() -> None:
-    """Drop the cached navigation for every site and language, after the page tree changed."""
-    keys = [
-        _cache_key(site_id, code)
-        for site_id in Site.objects.values_list("pk", flat=True)
-        for code, _name in settings.LANGUAGES
-    ]
-    cache.delete_many(keys)
+    return remembered(
+        request,
+        "navigation",
+        (site.pk, get_language()),
+        lambda: site_navigation_build(site, request),
+    )

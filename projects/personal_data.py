@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from community.personal_data import PersonalDataSource, choice, exclude, register, timestamp
 from projects.models import Flag, PollVote, Post, Reaction
 from projects.post_text import post_plain_text
+from projects.thread import thread_authors_changed
 
 
 def posts_export(user) -> list[dict]:
@@ -46,6 +47,7 @@ def posts_erase(user, remove_contributions: bool) -> None:
     replied_to = Exists(Post.objects.filter(parent=OuterRef("pk")))
     own.filter(replied_to).update(body="", text="", author=None, removed_at=timezone.now())
     own.delete()
+    thread_authors_changed()  # the update above sends no signal
 
 
 def reactions_export(user) -> list[dict]:

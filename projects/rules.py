@@ -7,6 +7,7 @@ Each feature appends its own predicates at the end of this module.
 import datetime
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from community.models import Role, User
 from community.services.consent import member_can_take_part
@@ -67,82 +68,130 @@ def _readable(post: Post) -> bool:
     return post.removed_at is None and post.status != PostStatus.HIDDEN
 
 
-def can_reply(user: User, post: Post) -> bool:
-    """Reply to an answer: one level deep, to a published post the user can see."""
-    return (
-        post.parent_id is None
-        and _readable(post)
-        and post.status == PostStatus.PUBLISHED
-        and can_post(user, post.topic)
-        and _visible_to(user, post)
-    )
-
-
-def can_probe(user: User, post: Post) -> bool:
-    """Staff ask the parent who wrote this answer a follow-up question."""
-    return (
-        user.is_authenticated
-        and user.is_staff_member
-        and post.parent_id is None
-        and post.author_id is not None
-        and post.author_id != user.pk
-        and _readable(post)
-        and can_post(user, post.topic)
-    )
-
-
 def post_in_edit_window(post: Post, now: datetime.datetime | None = None) -> bool:
     return (now or timezone.now()) - post.created_at <= EDIT_WINDOW
 
 
+class TopicReader:
+    """What one user may do in one topic, decided once; the per-post rules below then ask
+    only the post's own facts (author, parent, status, removal, time), so that a thread of a
+    hundred posts costs a hundred comparisons, not a hundred permission checks.
+
+    The post rules take anything with those attributes: a Post, or the thread's cached copy
+    of one (projects.thread). They assume the user can see the post; can_* below add that.
+    """
+
+    def __init__(self, user: User, topic: TopicPage) -> None:
+        self.user = user
+        self.topic = topic
+        self.user_id = user.pk if user.is_authenticated else None
+
+    @cached_property
+    def is_staff(self) -> bool:
+        return self.user_id is not None and self.user.is_staff_member
+
+    @cached_property
+    def may_view(self) -> bool:
+        return can_view_topic(self.user, self.topic)
+
+    @cached_property
+    def writable(self) -> bool:
+        return topic_is_writable(self.topic)
+
+    @cached_property
+    def may_post(self) -> bool:
+        return can_post(self.user, self.topic)
+
+    @cached_property
+    def member_may_take_part(self) -> bool:
+        return member_can_take_part(self.user)
+
+    def _others_published(self, post) -> bool:
+        return (
+            self.user_id is not None
+            and post.author_id != self.user_id
+            and post.removed_at is None
+            and post.status == PostStatus.PUBLISHED
+        )
+
+    def may_reply(self, post) -> bool:
+        """Reply to an answer: one level deep, to a published post."""
+        return (
+            post.parent_id is None
+            and post.removed_at is None
+            and post.status == PostStatus.PUBLISHED
+            and self.may_post
+        )
+
+    def may_probe(self, post) -> bool:
+        """Staff ask the parent who wrote this answer a follow-up question."""
+        return (
+            self.is_staff
+            and post.parent_id is None
+            and post.author_id is not None
+            and post.author_id != self.user_id
+            and _readable(post)
+            and self.may_post
+        )
+
+    def may_edit(self, post, now: datetime.datetime | None = None) -> bool:
+        """The author, within 30 minutes of posting, while the topic is open for writing."""
+        return (
+            self.user_id is not None
+            and post.author_id == self.user_id
+            and _readable(post)
+            and post_in_edit_window(post, now)
+            and self.may_post
+        )
+
+    def may_delete(self, post) -> bool:
+        """The author removes their own post while the topic is open for writing."""
+        return (
+            self.user_id is not None
+            and post.author_id == self.user_id
+            and post.removed_at is None
+            and self.may_post
+        )
+
+    def may_react(self, post) -> bool:
+        """A parent says "herkenbaar" to someone else's published post."""
+        return (
+            self._others_published(post)
+            and self.member_may_take_part
+            and self.may_view
+            and self.writable
+        )
+
+    def may_flag(self, post) -> bool:
+        """Report someone else's published post (once: see flag_create)."""
+        return self._others_published(post) and self.may_view
+
+
+def can_reply(user: User, post: Post) -> bool:
+    return TopicReader(user, post.topic).may_reply(post) and _visible_to(user, post)
+
+
+def can_probe(user: User, post: Post) -> bool:
+    return TopicReader(user, post.topic).may_probe(post)
+
+
 def can_edit_post(user: User, post: Post) -> bool:
-    """The author, within 30 minutes of posting, while the topic is open for writing."""
-    return (
-        user.is_authenticated
-        and post.author_id == user.pk
-        and _readable(post)
-        and post_in_edit_window(post)
-        and can_post(user, post.topic)
-    )
+    return TopicReader(user, post.topic).may_edit(post)
 
 
 def can_delete_post(user: User, post: Post) -> bool:
-    """The author removes their own post while the topic is open for writing."""
-    return (
-        user.is_authenticated
-        and post.author_id == user.pk
-        and post.removed_at is None
-        and can_post(user, post.topic)
-    )
+    return TopicReader(user, post.topic).may_delete(post)
 
 
 def can_react(user: User, post: Post) -> bool:
-    """A parent says "herkenbaar" to someone else's published post they can see."""
-    return (
-        user.is_authenticated
-        and post.author_id != user.pk
-        and _readable(post)
-        and post.status == PostStatus.PUBLISHED
-        and member_can_take_part(user)
-        and can_view_topic(user, post.topic)
-        and topic_is_writable(post.topic)
-        and _visible_to(user, post)
-    )
+    return TopicReader(user, post.topic).may_react(post) and _visible_to(user, post)
 
 
 # --- moderation ---
 
 
 def can_flag(user: User, post: Post) -> bool:
-    """Report someone else's published post that the user can read (once: see flag_create)."""
-    return (
-        user.is_authenticated
-        and post.author_id != user.pk
-        and _readable(post)
-        and post.status == PostStatus.PUBLISHED
-        and can_view_topic(user, post.topic)
-        and _visible_to(user, post)
-    )
+    return TopicReader(user, post.topic).may_flag(post) and _visible_to(user, post)
 
 
 def can_moderate(user: User) -> bool:

@@ -1,20 +1,35 @@
-from django.db.models.signals import post_delete, post_save
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from projects.models import SiteLinks
-from projects.navigation import site_navigation_forget
+from projects.models import Post, SiteLinks
+from projects.routing import tree_changed
+from projects.thread import thread_authors_changed, thread_changed
+
+# What changes the page tree as served: sites, routes, menus and footer links (projects.routing).
+TREE_MODELS = (Page, Site, PageViewRestriction, SiteLinks)
 
 
 @receiver(page_published)
 @receiver(page_unpublished)
-@receiver(page_slug_changed)
 @receiver(post_page_move)
-@receiver(post_delete, sender=Page)
-@receiver(post_save, sender=SiteLinks)
-def forget_navigation(**kwargs) -> None:
-    site_navigation_forget()
+def forget_tree_on_publishing(**kwargs) -> None:
+    tree_changed()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def forget_tree_on_write(sender, instance, created: bool = False, **kwargs) -> None:
+    # SiteLinks.for_site creates a site's empty footer links on first reading: nothing to forget.
+    if isinstance(instance, TREE_MODELS) and not (created and isinstance(instance, SiteLinks)):
+        tree_changed()
+
+
+@receiver(m2m_changed, sender=PageViewRestriction.groups.through)
+def forget_tree_on_restriction_groups(**kwargs) -> None:
+    tree_changed()
 
 
 # --- posts: members hear about a new topic in their project ---
@@ -30,3 +45,24 @@ def topic_first_published(sender, instance, **kwargs) -> None:
         instance.last_published_at
     ):
         topic_published_notify(topic=instance)
+
+
+# --- the rendered threads of topic pages (projects.thread) ---
+
+
+@receiver(post_save, sender=Post)
+@receiver(post_delete, sender=Post)
+def forget_thread_of_post(sender, instance: Post, **kwargs) -> None:
+    thread_changed(topic_id=instance.topic_id)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def forget_threads_of_author(sender, instance, update_fields=None, **kwargs) -> None:
+    """Names shown on posts come from the author's account; logging in changes none."""
+    if update_fields is None or not set(update_fields) <= {"last_login", "password"}:
+        thread_authors_changed()
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def forget_threads_of_erased_author(**kwargs) -> None:
+    thread_authors_changed()

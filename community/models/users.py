@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from community.validators import PSEUDONYM_MAX_LENGTH, validate_pseudonym
+from config.queries import sql_compiled_once
 
 
 class Role(models.TextChoices):
@@ -71,11 +72,6 @@ class UserQuerySet(models.QuerySet):
         )
 
 
-# The request-state query, compiled by the ORM once per database (see get_with_request_state).
-_REQUEST_STATE_SQL: dict[str, tuple[str, tuple]] = {}
-_STAND_IN_PK = -918273645
-
-
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     """Users log in with their e-mail address, matched case-insensitively."""
 
@@ -86,11 +82,12 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
         every request. Compiling that query's nested subqueries costs more than running it,
         so the ORM compiles it once per database and each request runs the SQL with its id.
         """
-        if self.db not in _REQUEST_STATE_SQL:
-            query = self.get_queryset().with_request_state().filter(pk=_STAND_IN_PK).query
-            _REQUEST_STATE_SQL[self.db] = query.sql_with_params()
-        sql, params = _REQUEST_STATE_SQL[self.db]
-        params = [pk if param == _STAND_IN_PK else param for param in params]
+        sql, params = sql_compiled_once(
+            "user-request-state",
+            lambda pk: self.get_queryset().with_request_state().filter(pk=pk),
+            self.db,
+            pk=pk,
+        )
         user = next(iter(self.raw(sql, params)), None)
         if user is not None:  # raw SQL leaves SQLite's booleans as 0 and 1
             user.has_staff_role = bool(user.has_staff_role)

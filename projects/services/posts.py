@@ -28,6 +28,7 @@ from projects.models import (
     TopicPage,
 )
 from projects.post_text import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, post_body_length, post_text_render
+from projects.thread import thread_changed
 
 NEW_MEMBER_PERIOD = datetime.timedelta(days=7)
 NEW_MEMBER_POSTS_PER_DAY = 10
@@ -275,6 +276,7 @@ def reaction_toggle(*, user: User, post: Post) -> bool:
     """Say "herkenbaar" to a post, or take it back; returns True when the reaction now exists."""
     if not rules.can_react(user, post):
         raise PermissionDenied("This user cannot react to this post.")
+    thread_changed(topic_id=post.topic_id)
     deleted, _rows = Reaction.objects.filter(post=post, user=user).delete()
     if deleted:
         return False

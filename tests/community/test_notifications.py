@@ -31,9 +31,9 @@ pytestmark = pytest.mark.django_db
 
 TITLE = {"nl": "Slapen", "en": "Sleeping"}
 # The user with their request state (staff role, consent, unread count; the session comes
-# from the cache), paginator count, Wagtail site (menu), the page of notifications with their
-# actors.
-LIST_QUERIES = 4
+# from the cache), paginator count, the page of notifications with their actors. The site
+# and the menu are remembered between requests (projects.routing).
+LIST_QUERIES = 3
 MEMBER_ROLES = ["parent", "other_parent", "moderator", "researcher", "admin"]
 
 

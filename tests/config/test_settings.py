@@ -109,3 +109,32 @@ def test_production_settings_are_hardened(settings):
         "True",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
+
+
+@pytest.mark.parametrize(
+    ("database_url", "prepared", "expected"),
+    [
+        ("postgres://u@127.0.0.1/db", None, "True 5"),
+        ("postgres://u@127.0.0.1/db", "false", "None None"),
+        ("sqlite:///:memory:", None, "None None"),
+    ],
+)
+def test_postgresql_prepares_frequent_queries_unless_switched_off(database_url, prepared, expected):
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": database_url}
+    env.pop("DATABASE_PREPARED_STATEMENTS", None)
+    if prepared is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = prepared
+    code = (
+        "from django.conf import settings as s; o = s.DATABASES['default'].get('OPTIONS', {});"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == expected, result.stderr

@@ -15,9 +15,9 @@ from tests.projects.factories import ProjectPageFactory, TopicPageFactory, post_
 
 pytestmark = pytest.mark.django_db
 
-# the user with their request state, audience (3), the full-text match, the visible posts,
-# the site for page addresses
-SEARCH_QUERIES = 7
+# the user with their request state, audience (3), the full-text match, the visible posts
+# (the site for page addresses is remembered: projects.routing)
+SEARCH_QUERIES = 6
 
 
 def search_url(project) -> str:

@@ -1,0 +1,413 @@
+"""The thread of a topic page, its answers and replies: rendered once for every member who
+reads the same posts, then finished for each reader.
+
+Rendering a page of a hundred posts costs tens of milliseconds, and most readers of a topic
+see exactly the same posts: the published ones. That rendering is kept in the shared cache
+per topic, page, language and whether the reader may write. What differs per reader is
+filled in on every request: each post's footer (react, edit, delete, report; see
+post_actions.html) and the form token.
+
+The shared rendering serves only readers who see exactly the published posts: a member, not
+staff, in an open or poll topic, or in an answer-first topic once they answered, with no post
+of their own waiting for a moderator or hidden by one. Everyone else gets a thread rendered
+for them alone by the same code, never stored.
+
+A rendering is stale once a post or reaction in its topic changes, or an author's name:
+each topic has a version token in the cache, authors share one, and both are in the key
+(projects.signals and the post services renew them).
+"""
+
+import datetime
+import functools
+import hashlib
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
+
+from community.models import Role
+from projects.models import Post, PostStatus, Reaction, TopicPage
+from projects.rules import TopicReader
+
+POSTS_PER_PAGE = 50
+CACHE_SECONDS = 24 * 60 * 60
+AUTHORS_KEY = "thread-authors"
+AUTHOR_FIELDS_NOT_SHOWN = [
+    f"author__{name}" for name in ("password", "last_login", "last_name", "email", "date_joined")
+]
+# Marks in a rendered thread, replaced per reader. NUL never reaches a post: Django's form
+# fields refuse it, and bleach's output cannot contain it.
+_ACTIONS_MARK = re.compile("\x00(\\d+)\x00")
+_CSRF_MARK = "\x00csrf\x00"
+# Stand-ins in a rendered footer: an id that reverse() accepts, a count and a text.
+_PK_STAND_IN = 987654321987
+_COUNT_STAND_IN = "\x01count\x01"
+_TEXT_STAND_IN = "\x01text\x01"
+_TEMPLATES = (
+    "projects/includes/topic_posts.html",
+    "projects/includes/post.html",
+    "projects/includes/post_status.html",
+    "projects/includes/post_editor_toolbar.html",
+    "components/form_fields.html",
+)
+
+
+# --- staleness ---
+
+
+def _topic_key(topic_id: int) -> str:
+    return f"thread-version:{topic_id}"
+
+
+def _token_renew(key: str) -> None:
+    # Now, for this transaction's own reads, and after the commit: a reader who rendered the
+    # old posts in between must not keep them under the new token.
+    def renew() -> None:
+        cache.set(key, uuid.uuid4().hex, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def thread_changed(*, topic_id: int) -> None:
+    """Forget the renderings of one topic's thread, after a post or reaction in it changed."""
+    _token_renew(_topic_key(topic_id))
+
+
+def thread_authors_changed() -> None:
+    """Forget every rendered thread, after an author's name (or an account) changed."""
+    _token_renew(AUTHORS_KEY)
+
+
+def _tokens(topic_id: int) -> list[str]:
+    keys = [_topic_key(topic_id), AUTHORS_KEY]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return [found[key] for key in keys]
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Changes with the thread's templates and the translations: a deploy never serves a
+    rendering made by the code it replaced."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in _TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    for catalogue in sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.mo")):
+        digest.update(catalogue.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- reading the posts ---
+
+
+def cursor_parse(value: str | None) -> tuple[datetime.datetime, int] | None:
+    """`?after=<created_at in microseconds since 1970>,<id>`; anything else means page one."""
+    try:
+        micros, pk = (int(part) for part in (value or "").split(","))
+        moment = datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return moment, pk
+
+
+def cursor_for(post: Post) -> str:
+    return _cursor_key((post.created_at, post.pk))
+
+
+def _cursor_key(cursor: tuple[datetime.datetime, int] | None) -> str:
+    if cursor is None:
+        return ""
+    moment, pk = cursor
+    return f"{int(moment.timestamp()) * 1_000_000 + moment.microsecond},{pk}"
+
+
+def _with_reaction_count(posts):
+    reaction_count = (
+        Reaction.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    # The raw text is for the edit form only; of the author, the page shows the pseudonym
+    # (staff: the first name, see Post.author_name).
+    return (
+        posts.select_related("author")
+        .defer("text", *AUTHOR_FIELDS_NOT_SHOWN)
+        .annotate(reaction_count=Coalesce(Subquery(reaction_count, output_field=IntegerField()), 0))
+    )
+
+
+def topic_posts(visible, cursor: tuple[datetime.datetime, int] | None) -> tuple[list[Post], str]:
+    """One page of the answers among `visible` posts, oldest first, with their replies.
+
+    Keyset pagination on (created_at, id): page 100 costs what page 1 costs. Returns the
+    posts and the cursor of the next page ("" on the last).
+    """
+    replies = _with_reaction_count(visible).order_by("created_at", "pk")
+    answers = _with_reaction_count(visible.filter(parent__isnull=True)).prefetch_related(
+        Prefetch("replies", queryset=replies, to_attr="visible_replies")
+    )
+    if cursor:
+        moment, pk = cursor
+        answers = answers.filter(Q(created_at__gt=moment) | Q(created_at=moment, pk__gt=pk))
+    posts = list(answers.order_by("created_at", "pk")[: POSTS_PER_PAGE + 1])
+    next_cursor = cursor_for(posts[POSTS_PER_PAGE - 1]) if len(posts) > POSTS_PER_PAGE else ""
+    return posts[:POSTS_PER_PAGE], next_cursor
+
+
+# --- rendering ---
+
+
+def _role_label(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return ""
+
+
+def _url_for_each_post(name: str) -> Callable[[int], str]:
+    """reverse() costs tens of microseconds and a page of 100 posts needs 100 addresses:
+    reverse once with a stand-in id, then put each post's id in its place."""
+    head, tail = reverse(name, args=[_PK_STAND_IN]).split(str(_PK_STAND_IN))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+class PostDecorator:
+    """What the thread template needs about each post, answered in Python once per post so
+    that rendering is plain output: the time as shown, the badge, the reply form's address.
+    The footer is left as a mark (PostActions fills it in per reader)."""
+
+    def __init__(self, reader: TopicReader) -> None:
+        self.reader = reader
+        self.reply_url = _url_for_each_post("post_reply")
+        self.probe_url = _url_for_each_post("post_probe")
+        # The "j F Y, H:i" date format, with the month names of the active language.
+        self.months = ["", *(str(MONTHS[number]) for number in range(1, 13))]
+
+    def __call__(self, post: Post) -> None:
+        post.html_id = f"post-{post.pk}"
+        post.reply_field_id = f"reply-{post.pk}"
+        post.role_label = _role_label(post.author_role)
+        local = timezone.localtime(post.created_at)
+        post.created_iso = local.isoformat()
+        post.created_display = f"{local.day} {self.months[local.month]} {local.year}, {local:%H:%M}"
+        post.actions = mark_safe(f"\x00{post.pk}\x00")
+        post.may_probe = self.reader.may_probe(post)
+        post.url = {}
+        if post.may_probe:
+            post.url["answer"] = self.probe_url(post.pk)
+        elif self.reader.may_reply(post):
+            post.url["answer"] = self.reply_url(post.pk)
+
+
+class ThreadPost(NamedTuple):
+    """The facts of a shown post that its footer depends on (see TopicReader)."""
+
+    pk: int
+    author_id: int | None
+    parent_id: int | None
+    status: str
+    removed_at: datetime.datetime | None
+    created_at: datetime.datetime
+    reaction_count: int
+
+
+@dataclass(frozen=True)
+class RenderedThread:
+    """A thread as rendered: text and post ids alternating (each id marks where that post's
+    footer goes), the posts' facts, and the cursor of the next page."""
+
+    parts: list
+    posts: dict[int, ThreadPost]
+    next_cursor: str
+
+
+def _render(
+    request: HttpRequest | None,
+    reader: TopicReader,
+    visible,
+    cursor,
+    *,
+    answer_first_waiting: bool,
+    reply_to: int | None,
+    reply_form,
+) -> RenderedThread:
+    posts, next_cursor = topic_posts(visible, cursor)
+    decorate = PostDecorator(reader)
+    facts = {}
+    for post in posts:
+        for shown in (post, *post.visible_replies):
+            decorate(shown)
+            facts[shown.pk] = ThreadPost(
+                pk=shown.pk,
+                author_id=shown.author_id,
+                parent_id=shown.parent_id,
+                status=shown.status,
+                removed_at=shown.removed_at,
+                created_at=shown.created_at,
+                reaction_count=shown.reaction_count,
+            )
+    html = render_to_string(
+        "projects/includes/topic_posts.html",
+        {
+            "request": request,
+            "posts": posts,
+            "may_post": reader.may_post,
+            "answer_first_waiting": answer_first_waiting,
+            "reply_to": reply_to,
+            "reply_form": reply_form,
+            "csrf_token": _CSRF_MARK,
+        },
+    )
+    parts: list = _ACTIONS_MARK.split(html)
+    parts[1::2] = [int(pk) for pk in parts[1::2]]
+    return RenderedThread(parts=parts, posts=facts, next_cursor=next_cursor)
+
+
+class PostActions:
+    """Each post's footer for one reader: post_actions.html rendered once per kind of footer
+    (what the reader may do with the post), then each post's id, count and text put in."""
+
+    def __init__(self, reader: TopicReader, reacted: set[int]) -> None:
+        self.reader = reader
+        self.reacted = reacted
+        self.now = timezone.now()
+        self.kinds: dict[tuple, str] = {}
+
+    def __call__(self, post: ThreadPost) -> str:
+        reader = self.reader
+        may_react = reader.may_react(post)
+        text = ""
+        if post.reaction_count and not may_react:
+            text = ngettext(
+                "%(count)s parent recognises this",
+                "%(count)s parents recognise this",
+                post.reaction_count,
+            ) % {"count": post.reaction_count}
+        kind = (
+            may_react,
+            may_react and post.pk in self.reacted,
+            bool(text),
+            reader.may_edit(post, self.now),
+            reader.may_delete(post),
+            reader.may_flag(post),
+        )
+        footer = self.kinds.get(kind)
+        if footer is None:
+            rendered = render_to_string(
+                "projects/includes/post_actions.html",
+                {
+                    "may_react": kind[0],
+                    "reacted": kind[1],
+                    "reactions_text": _TEXT_STAND_IN if text else "",
+                    "may_edit": kind[3],
+                    "may_delete": kind[4],
+                    "may_flag": kind[5],
+                    "pk": _PK_STAND_IN,
+                    "count": _COUNT_STAND_IN,
+                    "csrf_token": _CSRF_MARK,
+                },
+            )
+            # A %-format with the stand-ins as its fields: one operation per post.
+            footer = self.kinds[kind] = (
+                rendered.replace("%", "%%")
+                .replace(str(_PK_STAND_IN), "%(pk)d")
+                .replace(_COUNT_STAND_IN, "%(count)d")
+                .replace(_TEXT_STAND_IN, "%(text)s")
+            )
+        return footer % {
+            "pk": post.pk,
+            "count": post.reaction_count,
+            "text": escape(text) if text else "",
+        }
+
+
+def thread_for(
+    request: HttpRequest,
+    topic: TopicPage,
+    reader: TopicReader,
+    *,
+    shared: bool,
+    answered: bool,
+    reacted: set[int],
+    reply_to: int | None = None,
+    reply_form=None,
+) -> tuple[SafeString, str]:
+    """The thread's HTML for this reader, and the cursor of the next page ("" on the last).
+
+    `shared`: the reader sees exactly the topic's published posts (see the module's
+    docstring), so the rendering kept for all such readers serves; `answered` says whether
+    the reader answered (what opens an answer-first topic); `reacted`, the posts they said
+    "herkenbaar" to (PostQuerySet.standing_of).
+    """
+    user = request.user
+    cursor = cursor_parse(request.GET.get("after"))
+    answer_first_waiting = not answered
+    if shared and reply_form is None:
+        key = ":".join(
+            str(part)
+            for part in (
+                "thread",
+                topic.pk,
+                *_tokens(topic.pk),
+                _code_fingerprint(),
+                get_language(),
+                _cursor_key(cursor),
+                int(reader.writable),
+                int(reader.may_post),
+            )
+        )
+        rendered = cache.get(key)
+        if rendered is None:
+            visible = Post.objects.filter(topic_id=topic.pk, status=PostStatus.PUBLISHED)
+            rendered = _render(
+                None,  # nothing of this reader's request goes into what others will read
+                reader,
+                visible,
+                cursor,
+                answer_first_waiting=answer_first_waiting,
+                reply_to=None,
+                reply_form=None,
+            )
+            cache.set(key, rendered, CACHE_SECONDS)
+    else:
+        visible = Post.objects.visible_to(user, topic=topic, answered=answered)
+        rendered = _render(
+            request,
+            reader,
+            visible,
+            cursor,
+            answer_first_waiting=answer_first_waiting,
+            reply_to=reply_to,
+            reply_form=reply_form,
+        )
+    actions = PostActions(reader, reacted)
+    parts = rendered.parts
+    posts = rendered.posts
+    html = "".join(
+        part if index % 2 == 0 else actions(posts[part]) for index, part in enumerate(parts)
+    )
+    html = html.replace(_CSRF_MARK, get_token(request))
+    return mark_safe(html), rendered.next_cursor
