@@ -38,6 +38,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/meettheparents_bench"
+# Production refuses a per-process cache; a file cache is shared by the workers and needs no
+# server. Production runs Redis: pass --cache-url redis://127.0.0.1:6379/9 to measure with it.
+DEFAULT_CACHE_URL = "filecache:///tmp/meettheparents-bench-cache"
 BARE_PATH = "/bench/json"
 TARGET_RATIO = 0.20
 PROJECT_SLUG = "bench-project"
@@ -150,15 +153,14 @@ def seed(posts: int) -> dict:
 # --- orchestration (no Django in this process) ---
 
 
-def bench_environment(database_url: str) -> dict[str, str]:
+def bench_environment(database_url: str, cache_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Production refuses a per-process cache; a file cache is shared by the workers.
-        "CACHE_URL": "filecache:///tmp/meettheparents-bench-cache",
+        "CACHE_URL": cache_url,
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
@@ -273,6 +275,7 @@ def report(name: str, result: LoadResult) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--cache-url", default=DEFAULT_CACHE_URL)
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=15.0, help="load per address")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
@@ -285,14 +288,22 @@ def main() -> None:
         print(json.dumps(seed(arguments.posts)))
         return
 
-    env = bench_environment(arguments.database_url)
+    env = bench_environment(arguments.database_url, arguments.cache_url)
     database_ensure(arguments.database_url)
     manage(env, "migrate", "--no-input", "--verbosity", "0")
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     seeded = json.loads(
         subprocess.run(
-            [PYTHON, str(Path(__file__)), "--seed-only", "--posts", str(arguments.posts)],
+            [
+                PYTHON,
+                str(Path(__file__)),
+                "--seed-only",
+                "--posts",
+                str(arguments.posts),
+                "--cache-url",
+                arguments.cache_url,
+            ],
             cwd=ROOT,
             env=env,
             check=True,
@@ -343,7 +354,7 @@ def main() -> None:
     print(
         f"topic {seeded['topic_path']} with {seeded['posts']} posts ({shown} on its first page); "
         f"gunicorn {arguments.workers} workers, {arguments.concurrency} client threads, "
-        f"{arguments.seconds:g} s per address"
+        f"{arguments.seconds:g} s per address, cache {arguments.cache_url}"
     )
     for name, result in runs.items():
         report(name, result)
