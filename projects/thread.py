@@ -54,8 +54,8 @@ AUTHOR_FIELDS_NOT_SHOWN = [
 ]
 # Marks in a rendered thread, replaced per reader. NUL never reaches a post: Django's form
 # fields refuse it, and bleach's output cannot contain it.
-_ACTIONS_MARK = re.compile("\x00(\\d+)\x00")
 _CSRF_MARK = "\x00csrf\x00"
+_MARKS = re.compile("\x00(\\d+|csrf)\x00")
 # Stand-ins in a rendered footer: an id that reverse() accepts, a count and a text.
 _PK_STAND_IN = 987654321987
 _COUNT_STAND_IN = "\x01count\x01"
@@ -236,8 +236,8 @@ class ThreadPost(NamedTuple):
 
 @dataclass(frozen=True)
 class RenderedThread:
-    """A thread as rendered: text and post ids alternating (each id marks where that post's
-    footer goes), the posts' facts, and the cursor of the next page."""
+    """A thread as rendered: text alternating with marks, a post's id where its footer goes
+    and None where the form token goes; the posts' facts; and the cursor of the next page."""
 
     parts: list
     posts: dict[int, ThreadPost]
@@ -281,20 +281,22 @@ def _render(
             "csrf_token": _CSRF_MARK,
         },
     )
-    parts: list = _ACTIONS_MARK.split(html)
-    parts[1::2] = [int(pk) for pk in parts[1::2]]
+    parts: list = _MARKS.split(html)
+    parts[1::2] = [None if mark == "csrf" else int(mark) for mark in parts[1::2]]
     return RenderedThread(parts=parts, posts=facts, next_cursor=next_cursor)
 
 
 class PostActions:
-    """Each post's footer for one reader: post_actions.html rendered once per kind of footer
-    (what the reader may do with the post), then each post's id, count and text put in."""
+    """Each post's footer for one reader: the kind of footer (what the reader may do with the
+    post) picks a rendering of post_actions.html, then the post's id, count and text go in."""
 
-    def __init__(self, reader: TopicReader, reacted: set[int]) -> None:
+    def __init__(self, reader: TopicReader, reacted: set[int], csrf_token: str) -> None:
         self.reader = reader
+        self.csrf_token = csrf_token
         self.reacted = reacted
         self.now = timezone.now()
-        self.kinds: dict[tuple, str] = {}
+        self.language = get_language()
+        self.formats: dict[tuple, str] = {}
 
     def __call__(self, post: ThreadPost) -> str:
         reader = self.reader
@@ -314,34 +316,44 @@ class PostActions:
             reader.may_delete(post),
             reader.may_flag(post),
         )
-        footer = self.kinds.get(kind)
+        footer = self.formats.get(kind)
         if footer is None:
-            rendered = render_to_string(
-                "projects/includes/post_actions.html",
-                {
-                    "may_react": kind[0],
-                    "reacted": kind[1],
-                    "reactions_text": _TEXT_STAND_IN if text else "",
-                    "may_edit": kind[3],
-                    "may_delete": kind[4],
-                    "may_flag": kind[5],
-                    "pk": _PK_STAND_IN,
-                    "count": _COUNT_STAND_IN,
-                    "csrf_token": _CSRF_MARK,
-                },
-            )
-            # A %-format with the stand-ins as its fields: one operation per post.
-            footer = self.kinds[kind] = (
-                rendered.replace("%", "%%")
-                .replace(str(_PK_STAND_IN), "%(pk)d")
-                .replace(_COUNT_STAND_IN, "%(count)d")
-                .replace(_TEXT_STAND_IN, "%(text)s")
+            footer = self.formats[kind] = _footer_format(kind, self.language).replace(
+                _CSRF_MARK, self.csrf_token.replace("%", "%%")
             )
         return footer % {
             "pk": post.pk,
             "count": post.reaction_count,
             "text": escape(text) if text else "",
         }
+
+
+@functools.lru_cache(maxsize=256)
+def _footer_format(kind: tuple, language: str) -> str:
+    """post_actions.html for one kind of footer, as a %-format with the post's id, count and
+    text as its fields: the same for every post of that kind, so rendered once per process
+    and language."""
+    may_react, reacted, has_text, may_edit, may_delete, may_flag = kind
+    rendered = render_to_string(
+        "projects/includes/post_actions.html",
+        {
+            "may_react": may_react,
+            "reacted": reacted,
+            "reactions_text": _TEXT_STAND_IN if has_text else "",
+            "may_edit": may_edit,
+            "may_delete": may_delete,
+            "may_flag": may_flag,
+            "pk": _PK_STAND_IN,
+            "count": _COUNT_STAND_IN,
+            "csrf_token": _CSRF_MARK,
+        },
+    )
+    return (
+        rendered.replace("%", "%%")
+        .replace(str(_PK_STAND_IN), "%(pk)d")
+        .replace(_COUNT_STAND_IN, "%(count)d")
+        .replace(_TEXT_STAND_IN, "%(text)s")
+    )
 
 
 def thread_for(
@@ -403,11 +415,11 @@ def thread_for(
             reply_to=reply_to,
             reply_form=reply_form,
         )
-    actions = PostActions(reader, reacted)
-    parts = rendered.parts
+    token = get_token(request)
+    actions = PostActions(reader, reacted, token)
     posts = rendered.posts
     html = "".join(
-        part if index % 2 == 0 else actions(posts[part]) for index, part in enumerate(parts)
+        part if index % 2 == 0 else token if part is None else actions(posts[part])
+        for index, part in enumerate(rendered.parts)
     )
-    html = html.replace(_CSRF_MARK, get_token(request))
     return mark_safe(html), rendered.next_cursor

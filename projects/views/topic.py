@@ -5,11 +5,15 @@ projects.thread, rendered for every member who reads the same posts or for this 
 so the page costs the same number of queries for 5 or 500 posts and the template none.
 """
 
+import functools
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from projects import rules
 from projects.forms.polls import PollVoteForm
@@ -83,12 +87,28 @@ def topic_context(
         "answer_first_waiting": mode == ResponseMode.ANSWER_FIRST and not has_answered,
         "private_notice": mode == ResponseMode.PRIVATE and not is_staff,
         "is_staff": is_staff,
-        "answer_form": answer_form or PostForm(auto_id="id_answer_%s"),
+        "answer_fields": answer_fields(answer_form),
         "reply_form": reply_form,
         "reply_to": reply_to,
         "poll": poll_with_form(request, topic) if mode == ResponseMode.POLL else None,
         "now": timezone.now(),
     }
+
+
+def answer_fields(form: PostForm | None) -> SafeString:
+    """The answer box: the form that was sent, with its errors and text, or the empty one."""
+    if form is not None:
+        return render_to_string("components/form_fields.html", {"form": form})
+    return _empty_answer_fields(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _empty_answer_fields(language: str) -> SafeString:
+    # The same for every reader in a language, and a form renders through several templates:
+    # rendered once per process and language.
+    return render_to_string(
+        "components/form_fields.html", {"form": PostForm(auto_id="id_answer_%s")}
+    )
 
 
 def poll_with_form(request: HttpRequest, topic: TopicPage) -> PollState:
@@ -131,6 +151,6 @@ def topic_preview_context(topic: TopicPage) -> dict:
         "may_answer": mode != ResponseMode.POLL,
         "answer_first_waiting": mode == ResponseMode.ANSWER_FIRST,
         "private_notice": mode == ResponseMode.PRIVATE,
-        "answer_form": PostForm(auto_id="id_answer_%s"),
+        "answer_fields": answer_fields(None),
         "poll": poll,
     }

@@ -1,6 +1,7 @@
 """The topic page: who sees it, which posts they see, what it costs, and how it pages."""
 
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -297,3 +298,15 @@ def test_thread_shows_each_reader_the_actions_that_are_theirs(
             reverse(name, args=[post.pk]) for name in ("post_react", "post_flag")
         )
     assert f'action="{react_url}"' in others and f'href="{flag_url}"' in others
+
+
+def test_answer_box_is_in_the_readers_language_and_keeps_what_was_typed(client, parent, topic_page):
+    client.force_login(parent)
+    dutch = client.get(dutch_url(topic_page)).content.decode()
+    english = client.get(f"/en{dutch_url(topic_page)}").content.decode()
+    refused = client.post(reverse("post_answer", args=[topic_page.pk]), {"text": "x"})
+
+    assert '<label for="id_answer_text">Je tekst' in dutch
+    assert '<label for="id_answer_text">Your text' in english
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert re.search(r'id="id_answer_text"[^>]*>\s*x</textarea>', refused.content.decode())
