@@ -65,7 +65,9 @@ def tree_changed() -> None:
 def remembered(request: HttpRequest, part: str, key, build: Callable[[], object]):
     """The value for `key` in one part of the memory ("sites", "routes", "navigation"),
     built once per tree generation."""
-    values = tree_memory(request)[part]
+    values = tree_memory(request).get(part)
+    if values is None:  # forgotten a moment ago, by a change in another thread
+        return build()
     try:
         return values[key]
     except KeyError:
