@@ -248,3 +248,19 @@ def test_standing_tells_answered_waiting_and_reactions_in_one_query(
     assert (before.answered, before.all_published, before.reacted) == (False, True, {others.pk})
     assert (after.answered, after.all_published) == (True, False)
     assert reply.pk not in after.reacted
+
+
+def test_a_rendering_served_again_comes_from_the_process_not_the_cache(
+    client, parent, other_parent, topic_page
+):
+    post_write(topic_page, other_parent, "Tekst")
+    page_of(client, parent, topic_page)
+    page_of(client, other_parent, topic_page)  # renders nothing: kept after the first visit
+
+    with mock.patch.object(thread.cache, "get", wraps=thread.cache.get) as cache_get:
+        html = page_of(client, parent, topic_page)
+
+    assert "Tekst" in html
+    assert not [
+        call for call in cache_get.call_args_list if str(call.args[0]).startswith("thread:")
+    ]
