@@ -669,12 +669,13 @@ class PostQuerySet(models.QuerySet):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         standing = TopicStanding()
-        for status, post_id, removed_at in rows:
+        for status, parent_or_reacted_id, removed_at in rows:
             if status == _REACTED:
-                standing.reacted.add(post_id)
+                standing.reacted.add(parent_or_reacted_id)
                 continue
+            is_answer = parent_or_reacted_id is None
             standing.answered = standing.answered or (
-                post_id is None and removed_at is None and status != PostStatus.HIDDEN
+                is_answer and removed_at is None and status != PostStatus.HIDDEN
             )
             standing.all_published = standing.all_published and status == PostStatus.PUBLISHED
         return standing

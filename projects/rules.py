@@ -68,6 +68,11 @@ def _readable(post: Post) -> bool:
     return post.removed_at is None and post.status != PostStatus.HIDDEN
 
 
+def _published(post: Post) -> bool:
+    """Published and not removed by its author (and so readable: not hidden)."""
+    return post.removed_at is None and post.status == PostStatus.PUBLISHED
+
+
 def post_in_edit_window(post: Post, now: datetime.datetime | None = None) -> bool:
     return (now or timezone.now()) - post.created_at <= EDIT_WINDOW
 
@@ -107,21 +112,11 @@ class TopicReader:
         return member_can_take_part(self.user)
 
     def _others_published(self, post) -> bool:
-        return (
-            self.user_id is not None
-            and post.author_id != self.user_id
-            and post.removed_at is None
-            and post.status == PostStatus.PUBLISHED
-        )
+        return self.user_id is not None and post.author_id != self.user_id and _published(post)
 
     def may_reply(self, post) -> bool:
         """Reply to an answer: one level deep, to a published post."""
-        return (
-            post.parent_id is None
-            and post.removed_at is None
-            and post.status == PostStatus.PUBLISHED
-            and self.may_post
-        )
+        return post.parent_id is None and _published(post) and self.may_post
 
     def may_probe(self, post) -> bool:
         """Staff ask the parent who wrote this answer a follow-up question."""

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, post_page_move
 
 from projects.models import Post, SiteLinks
 from projects.routing import tree_changed
@@ -12,13 +12,12 @@ from projects.thread import thread_authors_changed, thread_changed
 TREE_MODELS = (Page, Site, PageViewRestriction, SiteLinks)
 
 
-@receiver(page_published)
-@receiver(page_unpublished)
-@receiver(post_page_move)
-def forget_tree_on_publishing(**kwargs) -> None:
+@receiver(post_page_move)  # the moved page's descendants change by an update, without signals
+def forget_tree_on_move(**kwargs) -> None:
     tree_changed()
 
 
+# Publishing and unpublishing save the page: post_save covers them.
 @receiver(post_save)
 @receiver(post_delete)
 def forget_tree_on_write(sender, instance, created: bool = False, **kwargs) -> None:

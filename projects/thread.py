@@ -4,9 +4,8 @@ reads the same posts, then finished for each reader.
 Rendering a page of a hundred posts costs tens of milliseconds, and most readers of a topic
 see exactly the same posts: the published ones. That rendering is kept in the shared cache
 per topic, page, language and whether the reader may write, and the last few in each
-process's memory as well. What differs per reader is
-filled in on every request: each post's footer (react, edit, delete, report; see
-post_actions.html) and the form token.
+process's memory as well. What differs per reader is filled in on every request: each
+post's footer (react, edit, delete, report; see post_actions.html) and the form token.
 
 The shared rendering serves only readers who see exactly the published posts: a member, not
 staff, in an open or poll topic, or in an answer-first topic once they answered, with no post
@@ -402,8 +401,7 @@ def thread_for(
                 _code_fingerprint(),
                 get_language(),
                 _cursor_key(cursor),
-                int(reader.writable),
-                int(reader.may_post),
+                int(reader.may_post),  # the reply forms; the rest of what it allows is per reader
             )
         )
         rendered = _kept.get(key) or cache.get(key)

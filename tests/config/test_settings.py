@@ -30,6 +30,20 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def settings_printed(code: str, env: dict[str, str]) -> str:
+    """What `code` prints with Django set up under `env`, in a fresh interpreter."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL"])
 def test_production_refuses_to_start_without_required_variable(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -69,16 +83,9 @@ def test_dev_settings_default_to_sqlite_in_var_and_mail_files():
     clean = {
         k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, "DEBUG", "EMAIL_URL"}
     }
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=BASE_DIR,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    printed = settings_printed(code, {**clean, "DJANGO_SETTINGS_MODULE": "config.settings.dev"})
 
-    debug, engine, name, backend, mail_path = result.stdout.split()
+    debug, engine, name, backend, mail_path = printed.split()
     assert debug == "True"
     assert engine == "django.db.backends.sqlite3"
     assert name == str(BASE_DIR / "var" / "db.sqlite3")
@@ -93,16 +100,9 @@ def test_production_settings_are_hardened(settings):
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0,"
         " s.STORAGES['staticfiles']['BACKEND'])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    printed = settings_printed(code, env)
 
-    assert result.stdout.split() == [
+    assert printed.split() == [
         "False",
         "True",
         "True",
@@ -128,13 +128,4 @@ def test_postgresql_prepares_frequent_queries_unless_switched_off(database_url, 
         "from django.conf import settings as s; o = s.DATABASES['default'].get('OPTIONS', {});"
         "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-    assert result.stdout.strip() == expected, result.stderr
+    assert settings_printed(code, env).strip() == expected
