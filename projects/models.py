@@ -472,12 +472,18 @@ class TopicPage(BilingualPage):
         return ProjectPage.objects.parent_of(self).get()
 
     def serve(self, request, *args, **kwargs):
-        from projects.views.topic import topic_serve_guard
+        from projects.views.topic import topic_page_response, topic_serve_guard
 
         refusal = topic_serve_guard(request, self)
         if refusal is not None:
             return refusal
-        return super().serve(request, *args, **kwargs)
+        request.is_preview = False
+        return topic_page_response(
+            request,
+            self,
+            self.get_template(request, *args, **kwargs),
+            self.get_context(request, *args, **kwargs),
+        )
 
     def get_context(self, request, *args, **kwargs) -> dict:
         from projects.views.topic import topic_context

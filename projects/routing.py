@@ -49,6 +49,11 @@ def tree_memory(request: HttpRequest) -> dict:
     return memory
 
 
+def tree_generation(request: HttpRequest) -> str | None:
+    """The page tree's current generation token (None for a moment after a change)."""
+    return tree_memory(request).get("generation")
+
+
 def tree_changed() -> None:
     """Forget what every process remembers about the page tree: now, for this process and
     the transaction's own reads, and again after the commit, so that a process that read the

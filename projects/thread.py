@@ -14,27 +14,24 @@ for them alone by the same code, never stored.
 
 A rendering is stale once a post or reaction in its topic changes, or an author's name:
 each topic has a version token in the cache, authors share one, and both are in the key
-(projects.signals and the post services renew them).
+(projects.signals and the post services renew them; see projects.renderings). A member's
+standing in the topic (their own posts and reactions there) is kept under the topic's token
+as well, so a page read again costs no query for it.
 """
 
 import datetime
 import functools
-import hashlib
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -43,11 +40,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
 from community.models import Role
-from projects.models import Post, PostStatus, Reaction, TopicPage
+from projects.models import Post, PostStatus, Reaction, TopicPage, TopicStanding
+from projects.renderings import (
+    CACHE_SECONDS,
+    Renderings,
+    code_fingerprint,
+    indentation_removed,
+    version_renew,
+    version_tokens,
+)
 from projects.rules import TopicReader
 
 POSTS_PER_PAGE = 50
-CACHE_SECONDS = 24 * 60 * 60
 AUTHORS_KEY = "thread-authors"
 AUTHOR_FIELDS_NOT_SHOWN = [
     f"author__{name}" for name in ("password", "last_login", "last_name", "email", "date_joined")
@@ -60,13 +64,6 @@ _MARKS = re.compile("\x00(\\d+|csrf)\x00")
 _PK_STAND_IN = 987654321987
 _COUNT_STAND_IN = "\x01count\x01"
 _TEXT_STAND_IN = "\x01text\x01"
-_TEMPLATES = (
-    "projects/includes/topic_posts.html",
-    "projects/includes/post.html",
-    "projects/includes/post_status.html",
-    "projects/includes/post_editor_toolbar.html",
-    "components/form_fields.html",
-)
 
 
 # --- staleness ---
@@ -76,60 +73,36 @@ def _topic_key(topic_id: int) -> str:
     return f"thread-version:{topic_id}"
 
 
-def _token_renew(key: str) -> None:
-    # Now, for this transaction's own reads, and after the commit: a reader who rendered the
-    # old posts in between must not keep them under the new token.
-    def renew() -> None:
-        cache.set(key, uuid.uuid4().hex, timeout=None)
-
-    renew()
-    transaction.on_commit(renew)
-
-
 def thread_changed(*, topic_id: int) -> None:
     """Forget the renderings of one topic's thread, after a post or reaction in it changed."""
-    _token_renew(_topic_key(topic_id))
+    version_renew(_topic_key(topic_id))
 
 
 def thread_authors_changed() -> None:
     """Forget every rendered thread, after an author's name (or an account) changed."""
-    _token_renew(AUTHORS_KEY)
+    version_renew(AUTHORS_KEY)
 
 
-# The renderings this process served last, by key. The key holds the topic's and the
-# authors' tokens, so a kept rendering is never stale; keeping it saves reading and unpickling
-# about 125 KB from the cache on every visit.
-KEPT_IN_PROCESS = 32
-_kept: dict[str, "RenderedThread"] = {}
+def thread_tokens(topic_id: int) -> tuple[str, str]:
+    """The version tokens of a topic's posts and reactions, and of the authors' names."""
+    topic_token, authors_token = version_tokens(_topic_key(topic_id), AUTHORS_KEY)
+    return topic_token, authors_token
 
 
-def _keep(key: str, rendered: "RenderedThread") -> None:
-    if key not in _kept:
-        if len(_kept) >= KEPT_IN_PROCESS:
-            _kept.clear()
-        _kept[key] = rendered
+# The renderings this process served last are kept in its memory: that saves reading and
+# unpickling about 125 KB from the cache on every visit.
+_renderings = Renderings(kept_in_process=32)
 
 
-def _tokens(topic_id: int) -> list[str]:
-    keys = [_topic_key(topic_id), AUTHORS_KEY]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return [found[key] for key in keys]
-
-
-@functools.cache
-def _code_fingerprint() -> str:
-    """Changes with the thread's templates and the translations: a deploy never serves a
-    rendering made by the code it replaced."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    for name in _TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    for catalogue in sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.mo")):
-        digest.update(catalogue.read_bytes())
-    return digest.hexdigest()[:16]
+def standing_for(user, topic: TopicPage, tokens: tuple[str, str]) -> TopicStanding:
+    """PostQuerySet.standing_of, kept in the cache until a post or reaction in the topic
+    changes (what the standing is made of renews the topic's token)."""
+    key = f"standing:{topic.pk}:{user.pk}:{tokens[0]}"
+    standing = cache.get(key)
+    if standing is None:
+        standing = Post.objects.standing_of(user, topic)
+        cache.set(key, standing, CACHE_SECONDS)
+    return standing
 
 
 # --- reading the posts ---
@@ -295,6 +268,8 @@ def _render(
             "csrf_token": _CSRF_MARK,
         },
     )
+    if reply_form is None:
+        html = indentation_removed(html)
     parts: list = _MARKS.split(html)
     parts[1::2] = [None if mark == "csrf" else int(mark) for mark in parts[1::2]]
     return RenderedThread(parts=parts, posts=facts, next_cursor=next_cursor)
@@ -378,6 +353,7 @@ def thread_for(
     shared: bool,
     answered: bool,
     reacted: set[int],
+    tokens: tuple[str, str] | None = None,
     reply_to: int | None = None,
     reply_form=None,
 ) -> tuple[SafeString, str]:
@@ -386,7 +362,7 @@ def thread_for(
     `shared`: the reader sees exactly the topic's published posts (see the module's
     docstring), so the rendering kept for all such readers serves; `answered` says whether
     the reader answered (what opens an answer-first topic); `reacted`, the posts they said
-    "herkenbaar" to (PostQuerySet.standing_of).
+    "herkenbaar" to (standing_for); `tokens`, thread_tokens(topic.pk) when already read.
     """
     user = request.user
     cursor = cursor_parse(request.GET.get("after"))
@@ -397,27 +373,25 @@ def thread_for(
             for part in (
                 "thread",
                 topic.pk,
-                *_tokens(topic.pk),
-                _code_fingerprint(),
+                *(tokens or thread_tokens(topic.pk)),
+                code_fingerprint(),
                 get_language(),
                 _cursor_key(cursor),
                 int(reader.may_post),  # the reply forms; the rest of what it allows is per reader
             )
         )
-        rendered = _kept.get(key) or cache.get(key)
-        if rendered is None:
-            visible = Post.objects.filter(topic_id=topic.pk, status=PostStatus.PUBLISHED)
-            rendered = _render(
+        rendered = _renderings.get(
+            key,
+            lambda: _render(
                 None,  # nothing of this reader's request goes into what others will read
                 reader,
-                visible,
+                Post.objects.filter(topic_id=topic.pk, status=PostStatus.PUBLISHED),
                 cursor,
                 answer_first_waiting=answer_first_waiting,
                 reply_to=None,
                 reply_form=None,
-            )
-            cache.set(key, rendered, CACHE_SECONDS)
-        _keep(key, rendered)
+            ),
+        )
     else:
         visible = Post.objects.visible_to(user, topic=topic, answered=answered)
         rendered = _render(

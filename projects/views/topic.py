@@ -3,24 +3,37 @@
 Wagtail serves the page (TopicPage.serve / get_context call in here). The thread comes from
 projects.thread, rendered for every member who reads the same posts or for this reader alone,
 so the page costs the same number of queries for 5 or 500 posts and the template none.
+
+The page around a shared thread is the same for all of those readers as well, so it is
+rendered once for them and kept like the thread (projects.renderings), with holes for what is
+each reader's own: the form token and the thread with their footers. Such a page is kept
+under everything the template shows that can differ between them (_PAGE_KEY_FLAGS, language,
+address, the page tree's generation, staff or not, unread notifications). Anything else
+personal must not go into topic_page.html or the layout.
 """
 
 import functools
+import hashlib
+import re
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.forms.posts import PostForm
-from projects.models import Post, ResponseMode, TopicPage
+from projects.models import ResponseMode, TopicPage
+from projects.renderings import Renderings, code_fingerprint, indentation_removed
+from projects.routing import tree_generation
 from projects.services.polls import PollState, poll_state
-from projects.thread import cursor_parse, thread_for
+from projects.thread import cursor_parse, standing_for, thread_for, thread_tokens
 
 
 def topic_serve_guard(request: HttpRequest, topic: TopicPage) -> HttpResponse | None:
@@ -55,11 +68,12 @@ def topic_context(
     has_answered = True
     shared = False
     reacted: set[int] = set()
+    tokens = thread_tokens(topic.pk)
     if not is_staff:
         # A member reads the rendering shared by all who see just the published posts,
         # unless a post of their own waits for a moderator or was hidden (they see it, with
         # its status), or the topic is private or waits for their answer.
-        standing = Post.objects.standing_of(user, topic)
+        standing = standing_for(user, topic, tokens)
         if mode == ResponseMode.ANSWER_FIRST:
             has_answered = standing.answered
         shared = standing.all_published and has_answered and mode != ResponseMode.PRIVATE
@@ -71,11 +85,13 @@ def topic_context(
         shared=shared,
         answered=has_answered,
         reacted=reacted,
+        tokens=tokens,
         reply_to=reply_to,
         reply_form=reply_form,
     )
     return {
         "project": project,
+        "shared": shared,
         "thread": thread,
         "next_cursor": next_cursor,
         "is_first_page": cursor_parse(request.GET.get("after")) is None,
@@ -93,6 +109,69 @@ def topic_context(
         "poll": poll_with_form(request, topic) if mode == ResponseMode.POLL else None,
         "now": timezone.now(),
     }
+
+
+# What the topic template shows that can differ between readers of the shared thread.
+_PAGE_KEY_FLAGS = (
+    "next_cursor",
+    "is_first_page",
+    "writable",
+    "project_closed",
+    "topic_expired",
+    "may_post",
+    "may_answer",
+    "answer_first_waiting",
+    "private_notice",
+    "is_staff",
+)
+_PAGE_HOLES = re.compile("\x00(csrf|thread)\x00")
+_pages = Renderings(kept_in_process=64)
+
+
+def topic_page_response(
+    request: HttpRequest, topic: TopicPage, template: str, context: dict
+) -> HttpResponse:
+    """The topic page: kept for every reader of the shared thread (see the module's
+    docstring) when nothing else on it is theirs alone (a poll, a message), else rendered."""
+    user = request.user
+    unread = getattr(user, "unread_notification_count", None)
+    generation = tree_generation(request)
+    if (
+        not context.get("shared")
+        or context["poll"] is not None
+        or unread is None
+        or generation is None
+        or len(messages.get_messages(request))
+    ):
+        return TemplateResponse(request, template, context)
+    varying = (
+        generation,
+        code_fingerprint(),
+        get_language(),
+        request.get_host(),
+        request.path,
+        template,
+        user.is_staff_member,
+        unread,
+        *(context[name] for name in _PAGE_KEY_FLAGS),
+    )
+    # Hashed: an address may be long or hold characters a cache key may not.
+    digest = hashlib.sha256(repr(varying).encode()).hexdigest()
+    key = f"topic-page:{topic.pk}:{digest}"
+    parts = _pages.get(key, lambda: _page_with_holes(request, template, context))
+    fills = {"csrf": get_token(request), "thread": context["thread"]}
+    return HttpResponse(
+        "".join(part if index % 2 == 0 else fills[part] for index, part in enumerate(parts))
+    )
+
+
+def _page_with_holes(request: HttpRequest, template: str, context: dict) -> list[str]:
+    html = render_to_string(
+        template,
+        {**context, "thread": mark_safe("\x00thread\x00"), "csrf_token": "\x00csrf\x00"},
+        request,
+    )
+    return _PAGE_HOLES.split(indentation_removed(html))
 
 
 def answer_fields(form: PostForm | None) -> SafeString:

@@ -106,18 +106,19 @@ def test_topic_page_runs_the_same_queries_for_5_50_and_500_posts(
         from_cache[count] = _count_queries(client, url, django_assert_max_num_queries)
 
     assert rendering[5] == rendering[50] == rendering[500] == 4, rendering
-    assert from_cache[5] == from_cache[50] == from_cache[500] == 2, from_cache
+    assert from_cache[5] == from_cache[50] == from_cache[500] == 1, from_cache
 
 
 # The whole request, as a parent with a session, once the thread is rendered: the user with
-# their request state and where they stand in the topic (their own posts and reactions). The
-# session comes from the cache; the site, the route to the page and its view restrictions are
-# remembered (projects.routing); the thread comes from the cache where it is shared.
+# their request state. The session comes from the cache; the site, the route to the page and
+# its view restrictions are remembered (projects.routing); where the parent stands in the
+# topic (their own posts and reactions) and the thread where it is shared come from the cache
+# (projects.thread).
 TOPIC_PAGE_QUERIES = {
-    ResponseMode.OPEN: 2,
-    ResponseMode.ANSWER_FIRST: 2,
-    ResponseMode.PRIVATE: 4,  # rendered for this parent alone: answers, replies
-    ResponseMode.POLL: 3,  # the options with their votes and this parent's choice
+    ResponseMode.OPEN: 1,
+    ResponseMode.ANSWER_FIRST: 1,
+    ResponseMode.PRIVATE: 3,  # rendered for this parent alone: answers, replies
+    ResponseMode.POLL: 2,  # the options with their votes and this parent's choice
 }
 SEGMENT_AUDIENCE_QUERIES = 2  # the project's segments with their rules; is the parent in one
 
