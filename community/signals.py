@@ -1,9 +1,11 @@
-from django.db.models.signals import m2m_changed, pre_save
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.log_actions import log
 from wagtail.signals import published
 
-from community.models import ConsentDocument, Role, User
+from community.models import ConsentDocument, ConsentRecord, Notification, Role, User
+from community.request_state import request_state_changed, request_state_changed_for_everyone
 from community.services.consent import consent_document_published
 
 
@@ -36,3 +38,47 @@ def consent_document_publish_count(sender, instance: ConsentDocument, **kwargs) 
     """Every publication is a new version; members who accepted an earlier one are told."""
     if instance.live:
         consent_document_published(document=instance)
+
+
+# --- the request state kept between requests (community.request_state) ---
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def request_state_forget_for_user(sender, instance: User, **kwargs) -> None:
+    request_state_changed([instance.pk])
+
+
+@receiver(post_save, sender=ConsentRecord)
+@receiver(post_delete, sender=ConsentRecord)
+def request_state_forget_for_consent(sender, instance: ConsentRecord, **kwargs) -> None:
+    request_state_changed([instance.user_id])
+
+
+@receiver(post_save, sender=Notification)
+@receiver(post_delete, sender=Notification)
+def request_state_forget_for_notification(sender, instance: Notification, **kwargs) -> None:
+    request_state_changed([instance.recipient_id])
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def request_state_forget_for_roles(
+    sender, instance, action: str, pk_set: set[int] | None, **kwargs
+) -> None:
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, User):
+        request_state_changed([instance.pk])
+    elif pk_set is not None:  # a group's members added or removed
+        request_state_changed(pk_set)
+    else:  # a group emptied: its former members are not known any more
+        request_state_changed_for_everyone()
+
+
+# Role names decide who is staff; consent documents decide whose consent is current.
+@receiver(post_save, sender=Group)
+@receiver(post_delete, sender=Group)
+@receiver(post_save, sender=ConsentDocument)
+@receiver(post_delete, sender=ConsentDocument)
+def request_state_forget_for_everyone(**kwargs) -> None:
+    request_state_changed_for_everyone()

@@ -40,15 +40,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
 from community.models import Role
+from config.versions import code_fingerprint, version_renew, version_tokens
 from projects.models import Post, PostStatus, Reaction, TopicPage, TopicStanding
-from projects.renderings import (
-    CACHE_SECONDS,
-    Renderings,
-    code_fingerprint,
-    indentation_removed,
-    version_renew,
-    version_tokens,
-)
+from projects.renderings import CACHE_SECONDS, Renderings, indentation_removed
 from projects.rules import TopicReader
 
 POSTS_PER_PAGE = 50

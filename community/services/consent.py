@@ -21,6 +21,7 @@ from community.models import (
     User,
 )
 from community.models.consent import ConsentAction
+from community.request_state import request_state_changed_for_everyone
 from community.services.notifications import notifications_create
 from community.services.pseudonyms import member_pseudonym_set
 
@@ -228,6 +229,7 @@ def consent_document_published(*, document: ConsentDocument) -> int:
     onboarding gate); the notification tells them why.
     """
     ConsentDocument.objects.filter(pk=document.pk).update(version=F("version") + 1)
+    request_state_changed_for_everyone()  # whose consent is current: the update sends no signal
     document.refresh_from_db(fields=["version"])
     latest = ConsentRecord.objects.filter(user=OuterRef("pk"), document=document).latest_first()
     recipients = (

@@ -23,6 +23,7 @@ from community.models import (
     User,
 )
 from community.models.notifications import DEFAULT_EMAIL_FREQUENCY
+from community.request_state import request_state_changed
 
 
 def _title_clean(title: Mapping[str, str]) -> dict[str, str]:
@@ -107,6 +108,7 @@ def notifications_create(
             for recipient in unique.values()
         ]
     )
+    request_state_changed(unique)  # bulk_create sends no signal: their unread counts
     frequencies = notification_email_frequencies(user_ids=unique, kind=kind)
     # Whether the address is verified is checked by the task, which runs later anyway.
     immediate = [
@@ -159,9 +161,11 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 def _unread_count_forget(user: User) -> None:
-    """The request's user carries its unread count (community.auth_backends): recount."""
+    """The request's user carries its unread count (community.auth_backends): recount, and
+    forget the kept one (the update sent no signal)."""
     if hasattr(user, "unread_notification_count"):
         del user.unread_notification_count
+    request_state_changed([user.pk])
 
 
 @transaction.atomic

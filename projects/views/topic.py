@@ -26,11 +26,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from config.versions import code_fingerprint
 from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.forms.posts import PostForm
 from projects.models import ResponseMode, TopicPage
-from projects.renderings import Renderings, code_fingerprint, indentation_removed
+from projects.renderings import Renderings, indentation_removed
 from projects.routing import tree_generation
 from projects.services.polls import PollState, poll_state
 from projects.thread import cursor_parse, standing_for, thread_for, thread_tokens

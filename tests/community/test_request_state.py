@@ -2,12 +2,17 @@
 staff role, current consent, unread notifications. The answers must match the slow way and
 stay right when the request itself changes them."""
 
+from http import HTTPStatus
+
 import pytest
+from django.contrib.auth.models import Group
 from django.test import RequestFactory
+from django.urls import reverse
 
 from community.auth_backends import MemberAuthenticationBackend, MemberModelBackend
 from community.context_processors import member_notifications
-from community.models import User
+from community.models import NotificationKind, Role, User
+from community.request_state import user_with_request_state
 from community.services.consent import (
     _states_by_kind,
     consent_accept,
@@ -15,7 +20,8 @@ from community.services.consent import (
     member_can_take_part,
     member_needs_onboarding,
 )
-from community.services.notifications import notifications_mark_all_read
+from community.services.notifications import notification_create, notifications_mark_all_read
+from community.services.pseudonyms import member_pseudonym_set
 from tests.community.factories import NotificationFactory, consent_accept_all
 from tests.community.test_consent import publish_new_version
 
@@ -159,6 +165,136 @@ def test_backends_load_the_request_state_and_refuse_inactive_users(backend, memb
     assert user.has_staff_role is False
     assert user.unread_notification_count == 0
 
-    User.objects.filter(pk=member.pk).update(is_active=False)
+    member.is_active = False
+    member.save()
     assert backend().get_user(member.pk) is None
     assert backend().get_user(0) is None
+
+
+# --- kept between requests (community.request_state) ---
+
+
+def test_a_kept_request_state_costs_no_query(member, django_assert_num_queries):
+    user_with_request_state(member.pk)
+
+    with django_assert_num_queries(0):
+        user = user_with_request_state(member.pk)
+
+    assert user == member and user.has_current_consent is True
+
+
+def _moderator_group():
+    return Group.objects.get(name=Role.MODERATOR)
+
+
+def _no_setup(user, documents):
+    pass
+
+
+def _moderator(user, documents):
+    user.groups.add(_moderator_group())
+
+
+def _unread(user, documents):
+    NotificationFactory(recipient=user)
+
+
+def _group_renamed(user, documents):
+    group = _moderator_group()
+    group.name = "Oud-moderatoren"
+    group.save()
+
+
+# (what the user had before, the change, the field it shows in, its value after)
+REQUEST_STATE_CHANGES = {
+    "role given": (_no_setup, _moderator, "has_staff_role", True),
+    "role given by the group": (
+        _no_setup,
+        lambda user, documents: Group.objects.get(name=Role.RESEARCHER).user_set.add(user),
+        "has_staff_role",
+        True,
+    ),
+    "roles taken": (
+        _moderator,
+        lambda user, documents: user.groups.clear(),
+        "has_staff_role",
+        False,
+    ),
+    "group emptied": (
+        _moderator,
+        lambda user, documents: _moderator_group().user_set.clear(),
+        "has_staff_role",
+        False,
+    ),
+    "group renamed": (_moderator, _group_renamed, "has_staff_role", False),
+    "consent withdrawn": (
+        _no_setup,
+        lambda user, documents: consent_withdraw(user=user),
+        "has_current_consent",
+        False,
+    ),
+    "new version published": (
+        _no_setup,
+        lambda user, documents: publish_new_version(documents[0]),
+        "has_current_consent",
+        False,
+    ),
+    "notified": (
+        _no_setup,
+        lambda user, documents: notification_create(
+            recipient=user, kind=NotificationKind.PROBE, title={"nl": "V", "en": "Q"}, url="/"
+        ),
+        "unread_notification_count",
+        1,
+    ),
+    "all read": (
+        _unread,
+        lambda user, documents: notifications_mark_all_read(user=user),
+        "unread_notification_count",
+        0,
+    ),
+    "pseudonym changed": (
+        _no_setup,
+        lambda user, documents: member_pseudonym_set(user=user, pseudonym="Nieuwe naam"),
+        "pseudonym",
+        "Nieuwe naam",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", REQUEST_STATE_CHANGES)
+def test_a_change_to_the_request_state_shows_on_the_next_request(member, consent_documents, name):
+    setup, change, field, expected = REQUEST_STATE_CHANGES[name]
+    setup(member, consent_documents)
+    kept = user_with_request_state(member.pk)
+    assert getattr(kept, field) != expected
+
+    change(member, consent_documents)
+
+    assert getattr(user_with_request_state(member.pk), field) == expected
+
+
+@pytest.mark.parametrize("end", ["deactivated", "deleted"])
+def test_an_ended_account_is_logged_out_on_its_next_request(client, member, end):
+    client.force_login(member)
+    assert client.get(reverse("member_dashboard")).status_code == HTTPStatus.OK  # kept
+
+    if end == "deactivated":
+        member.is_active = False
+        member.save()
+    else:
+        member.delete()
+    response = client.get(reverse("member_dashboard"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_password_changed_elsewhere_ends_the_other_sessions(client, member):
+    client.force_login(member)
+    assert client.get(reverse("member_dashboard")).status_code == HTTPStatus.OK  # kept
+
+    member.set_password("een-heel-nieuw-wachtwoord")
+    member.save()
+
+    assert client.get(reverse("member_dashboard")).status_code == HTTPStatus.FOUND

@@ -205,10 +205,11 @@ def test_project_index_queries_do_not_grow_with_projects(
     client.force_login(parent)
     client.get(dutch_url(project_index))  # warm the site and navigation caches
 
-    # The user with their request state, the member's segments (3: segments, rules,
-    # membership), projects with their waiting count (view restrictions inside). The site, the
-    # route to the page and its view restrictions are remembered (projects.routing).
-    with django_assert_num_queries(7):
+    # The member's segments (3: segments, rules, membership), projects with their waiting
+    # count (view restrictions inside). The user with their request state comes from the
+    # cache (community.request_state); the site, the route to the page and its view
+    # restrictions are remembered (projects.routing).
+    with django_assert_num_queries(6):
         response = client.get(dutch_url(project_index))
 
     html = response.content.decode()

@@ -8,7 +8,7 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -232,18 +232,3 @@ def test_a_rendering_is_made_once_and_served_again_from_the_process():
     assert first == again == ["html"]
     assert render.call_count == 1
     cache_get.assert_not_called()
-
-
-def test_the_code_fingerprint_changes_with_a_template(tmp_path):
-    template = tmp_path / "templates" / "page.html"
-    template.parent.mkdir()
-    template.write_text("<p>een</p>")
-    fingerprints = []
-    with override_settings(BASE_DIR=tmp_path):
-        for text in ("<p>een</p>", "<p>twee</p>"):
-            template.write_text(text)
-            renderings.code_fingerprint.cache_clear()
-            fingerprints.append(renderings.code_fingerprint())
-    renderings.code_fingerprint.cache_clear()
-
-    assert fingerprints[0] != fingerprints[1]

@@ -15,9 +15,10 @@ from tests.projects.factories import ProjectPageFactory, TopicPageFactory, post_
 
 pytestmark = pytest.mark.django_db
 
-# the user with their request state, audience (3), the full-text match, the visible posts
-# (the site for page addresses is remembered: projects.routing)
-SEARCH_QUERIES = 6
+# audience (3), the full-text match, the visible posts (the user with their request state
+# comes from the cache: community.request_state; the site for page addresses is remembered:
+# projects.routing)
+SEARCH_QUERIES = 5
 
 
 def search_url(project) -> str:

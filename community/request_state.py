@@ -1,0 +1,47 @@
+"""The signed-in user with their request state, kept in the cache between requests.
+
+Every request loads its user with the request state (community.auth_backends): staff role,
+current consent, unread notifications. That query is the one most pages would still run, so
+the loaded user is kept in the shared cache under two version tokens (config.versions): the
+user's own, renewed by any change to their account, roles, consent or notifications, and one
+for everyone, renewed by changes that can touch every user's state (a group renamed, a
+consent document published or withdrawn). community.signals renews them on saves and deletes;
+services that write with QuerySet.update() or bulk_create() renew them themselves.
+"""
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+
+from community.models import User
+from config.versions import code_fingerprint, version_renew, version_tokens
+
+EVERYONE_KEY = "request-state-version"
+# Only a bound on what is kept for users who stopped coming; the tokens keep it fresh.
+CACHE_SECONDS = 60 * 60
+
+
+def _user_key(user_id: int) -> str:
+    return f"request-state-version:{user_id}"
+
+
+def request_state_changed(user_ids: Iterable[int]) -> None:
+    """Forget the kept request state of these users."""
+    version_renew(*(_user_key(user_id) for user_id in set(user_ids)))
+
+
+def request_state_changed_for_everyone() -> None:
+    """Forget every kept request state."""
+    version_renew(EVERYONE_KEY)
+
+
+def user_with_request_state(user_id: int) -> User | None:
+    """User.objects.get_with_request_state, from the cache when nothing changed since."""
+    user_token, everyone_token = version_tokens(_user_key(user_id), EVERYONE_KEY)
+    key = f"request-state:{user_id}:{user_token}:{everyone_token}:{code_fingerprint()}"
+    user = cache.get(key)
+    if user is None:
+        user = User.objects.get_with_request_state(user_id)
+        if user is not None:
+            cache.set(key, user, CACHE_SECONDS)
+    return user

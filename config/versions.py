@@ -1,0 +1,62 @@
+"""Version tokens: what lets a web process keep something between requests without ever
+serving it stale.
+
+Nothing kept is looked up by its name alone: its key holds the tokens of everything that went
+into it. A token lives in the shared cache and is replaced by any change to what it covers
+(signals and services call `version_renew`); the old entries are then never asked for again
+and expire. Keys also hold `code_fingerprint()`, so a deploy never serves what the code it
+replaced made.
+"""
+
+import functools
+import hashlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+
+def version_tokens(*names: str) -> list[str]:
+    """The current token of each name, one cache read for all of them."""
+    found = cache.get_many(names)
+    for name in names:
+        if name not in found:
+            cache.add(name, uuid.uuid4().hex, timeout=None)
+            found[name] = cache.get(name)
+    return [found[name] for name in names]
+
+
+def version_renew(*names: str) -> None:
+    """New tokens for `names`: now, for this transaction's own reads, and after the commit,
+    so that a reader who read the old rows in between does not keep them under the new one."""
+    if not names:
+        return
+
+    def renew() -> None:
+        cache.set_many({name: uuid.uuid4().hex for name in names}, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Changes with any template, translation or Python module of the site's own code."""
+    base = Path(settings.BASE_DIR)
+    packages = [
+        folder
+        for folder in sorted(base.iterdir())
+        if (folder / "__init__.py").exists() and folder.name not in ("tests", "bench")
+    ]
+    paths = [
+        *base.glob("templates/**/*.html"),
+        *base.glob("locale/*/LC_MESSAGES/*.mo"),
+        *(path for package in packages for path in package.glob("**/*.py")),
+        *(path for package in packages for path in package.glob("**/*.html")),
+    ]
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
