@@ -11,10 +11,8 @@ services that write with QuerySet.update() or bulk_create() renew them themselve
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
-
 from community.models import User
-from config.versions import code_fingerprint, version_renew, version_tokens
+from config.versions import kept_while_current, version_renew
 
 EVERYONE_KEY = "request-state-version"
 # Only a bound on what is kept for users who stopped coming; the tokens keep it fresh.
@@ -37,11 +35,10 @@ def request_state_changed_for_everyone() -> None:
 
 def user_with_request_state(user_id: int) -> User | None:
     """User.objects.get_with_request_state, from the cache when nothing changed since."""
-    user_token, everyone_token = version_tokens(_user_key(user_id), EVERYONE_KEY)
-    key = f"request-state:{user_id}:{user_token}:{everyone_token}:{code_fingerprint()}"
-    user = cache.get(key)
-    if user is None:
-        user = User.objects.get_with_request_state(user_id)
-        if user is not None:
-            cache.set(key, user, CACHE_SECONDS)
+    user, _tokens = kept_while_current(
+        f"request-state:{user_id}",
+        (_user_key(user_id), EVERYONE_KEY),
+        lambda: User.objects.get_with_request_state(user_id),
+        CACHE_SECONDS,
+    )
     return user

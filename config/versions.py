@@ -11,11 +11,15 @@ replaced made.
 import functools
 import hashlib
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+T = TypeVar("T")
 
 
 def version_tokens(*names: str) -> list[str]:
@@ -39,6 +43,25 @@ def version_renew(*names: str) -> None:
 
     renew()
     transaction.on_commit(renew)
+
+
+def kept_while_current(
+    key: str, names: tuple[str, ...], build: Callable[[], T], timeout: int
+) -> tuple[T, list[str]]:
+    """The value kept under `key` while the tokens of `names` and the code are what they were
+    when it was built, read together with those tokens in one cache read (one round trip to
+    Redis); built and kept again otherwise. Returns the value and the current tokens."""
+    found = cache.get_many([*names, key])
+    tokens = [found.get(name) for name in names]
+    if None in tokens:
+        tokens = version_tokens(*names)
+    stamp = (tokens, code_fingerprint())
+    kept = found.get(key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1], tokens
+    value = build()
+    cache.set(key, (stamp, value), timeout)
+    return value, tokens
 
 
 @functools.cache

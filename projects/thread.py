@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -40,7 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
 from community.models import Role
-from config.versions import code_fingerprint, version_renew, version_tokens
+from config.versions import code_fingerprint, kept_while_current, version_renew, version_tokens
 from projects.models import Post, PostStatus, Reaction, TopicPage, TopicStanding
 from projects.renderings import CACHE_SECONDS, Renderings, indentation_removed
 from projects.rules import TopicReader
@@ -88,15 +87,18 @@ def thread_tokens(topic_id: int) -> tuple[str, str]:
 _renderings = Renderings(kept_in_process=32)
 
 
-def standing_for(user, topic: TopicPage, tokens: tuple[str, str]) -> TopicStanding:
+def standing_for(user, topic: TopicPage) -> tuple[TopicStanding, tuple[str, str]]:
     """PostQuerySet.standing_of, kept in the cache until a post or reaction in the topic
-    changes (what the standing is made of renews the topic's token)."""
-    key = f"standing:{topic.pk}:{user.pk}:{tokens[0]}"
-    standing = cache.get(key)
-    if standing is None:
-        standing = Post.objects.standing_of(user, topic)
-        cache.set(key, standing, CACHE_SECONDS)
-    return standing
+    changes (what the standing is made of renews the topic's token); with thread_tokens,
+    read in the same cache read."""
+    standing, tokens = kept_while_current(
+        f"standing:{topic.pk}:{user.pk}",
+        (_topic_key(topic.pk), AUTHORS_KEY),
+        lambda: Post.objects.standing_of(user, topic),
+        CACHE_SECONDS,
+    )
+    topic_token, authors_token = tokens
+    return standing, (topic_token, authors_token)
 
 
 # --- reading the posts ---

@@ -69,12 +69,13 @@ def topic_context(
     has_answered = True
     shared = False
     reacted: set[int] = set()
-    tokens = thread_tokens(topic.pk)
-    if not is_staff:
+    if is_staff:
+        tokens = thread_tokens(topic.pk)
+    else:
         # A member reads the rendering shared by all who see just the published posts,
         # unless a post of their own waits for a moderator or was hidden (they see it, with
         # its status), or the topic is private or waits for their answer.
-        standing = standing_for(user, topic, tokens)
+        standing, tokens = standing_for(user, topic)
         if mode == ResponseMode.ANSWER_FIRST:
             has_answered = standing.answered
         shared = standing.all_published and has_answered and mode != ResponseMode.PRIVATE

@@ -51,3 +51,35 @@ def test_the_code_fingerprint_changes_with_a_template(tmp_path):
     versions.code_fingerprint.cache_clear()
 
     assert fingerprints[0] != fingerprints[1]
+
+
+@pytest.mark.django_db
+def test_a_kept_value_is_served_while_its_tokens_stand_in_one_cache_read():
+    build = iter(["first", "second"]).__next__
+
+    first, tokens = versions.kept_while_current("example", ("example-version",), build, 60)
+    with pytest.MonkeyPatch.context() as patch:
+        reads = []
+        get_many = cache.get_many
+        patch.setattr(cache, "get_many", lambda names: reads.append(names) or get_many(names))
+        again, same_tokens = versions.kept_while_current("example", ("example-version",), build, 60)
+    versions.version_renew("example-version")
+    renewed, new_tokens = versions.kept_while_current("example", ("example-version",), build, 60)
+
+    assert (first, again, renewed) == ("first", "first", "second")
+    assert reads == [["example-version", "example"]]
+    assert same_tokens == tokens != new_tokens
+
+
+@pytest.mark.django_db
+def test_a_value_built_from_rows_read_before_a_change_is_never_served_after_it():
+    (old_token,) = versions.version_tokens("example-version")
+    versions.version_renew("example-version")
+    # A slow reader stores what it read under the token it saw before the change.
+    cache.set("example", (([old_token], versions.code_fingerprint()), "old rows"))
+
+    value, _tokens = versions.kept_while_current(
+        "example", ("example-version",), lambda: "new rows", 60
+    )
+
+    assert value == "new rows"

@@ -162,14 +162,14 @@ def test_standing_is_read_once_until_a_post_or_reaction_in_the_topic_changes(
     parent, other_parent, topic_page, django_assert_num_queries
 ):
     post = post_write(topic_page, other_parent, "Herkenbaar?")
-    tokens = thread.thread_tokens(topic_page.pk)
-    assert thread.standing_for(parent, topic_page, tokens).reacted == set()
+    standing, tokens = thread.standing_for(parent, topic_page)
+    assert standing.reacted == set() and tokens == thread.thread_tokens(topic_page.pk)
 
     with django_assert_num_queries(0):
-        thread.standing_for(parent, topic_page, tokens)
+        thread.standing_for(parent, topic_page)
     reaction_toggle(user=parent, post=post)
     with django_assert_num_queries(1):
-        renewed = thread.standing_for(parent, topic_page, thread.thread_tokens(topic_page.pk))
+        renewed, _tokens = thread.standing_for(parent, topic_page)
 
     assert renewed.reacted == {post.pk}
 

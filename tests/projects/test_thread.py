@@ -8,6 +8,7 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -257,7 +258,7 @@ def test_a_rendering_served_again_comes_from_the_process_not_the_cache(
     page_of(client, parent, topic_page)
     page_of(client, other_parent, topic_page)  # renders nothing: kept after the first visit
 
-    with mock.patch.object(thread.cache, "get", wraps=thread.cache.get) as cache_get:
+    with mock.patch.object(cache, "get", wraps=cache.get) as cache_get:
         html = page_of(client, parent, topic_page)
 
     assert "Tekst" in html
