@@ -1,10 +1,11 @@
 """Version tokens: what lets a web process keep something between requests without ever
 serving it stale.
 
-Nothing kept is looked up by its name alone: its key holds the tokens of everything that went
-into it. A token lives in the shared cache and is replaced by any change to what it covers
-(signals and services call `version_renew`); the old entries are then never asked for again
-and expire. Keys also hold `code_fingerprint()`, so a deploy never serves what the code it
+Nothing kept is served on its name alone: its key, or the stamp kept with it
+(`kept_while_current`), holds the tokens of everything that went into it. A token lives in
+the shared cache and is replaced by any change to what it covers (signals and services call
+`version_renew`); what was kept under the old tokens is then never served again and expires.
+Keys and stamps also hold `code_fingerprint()`, so a deploy never serves what the code it
 replaced made.
 """
 
