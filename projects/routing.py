@@ -12,15 +12,15 @@ the pages' serve methods and Wagtail's view restrictions, which run on every req
 """
 
 import copy
-import uuid
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
+
+from config.versions import version_renew, version_tokens
 
 GENERATION_KEY = "page-tree-generation"
 # Addresses remembered per process before starting afresh: a bound against odd addresses.
@@ -41,10 +41,7 @@ def tree_memory(request: HttpRequest) -> dict:
     per request."""
     memory = getattr(request, "_page_tree_memory", None)
     if memory is None or memory.get("generation") is None:
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-            generation = cache.get(GENERATION_KEY)
+        (generation,) = version_tokens(GENERATION_KEY)
         memory = request._page_tree_memory = _memory_for(generation)
     return memory
 
@@ -55,16 +52,12 @@ def tree_generation(request: HttpRequest) -> str | None:
 
 
 def tree_changed() -> None:
-    """Forget what every process remembers about the page tree: now, for this process and
-    the transaction's own reads, and again after the commit, so that a process that read the
-    old tree in between does not keep it."""
-
-    def forget() -> None:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        _memory.clear()
-
-    forget()
-    transaction.on_commit(forget)
+    """Forget what every process remembers about the page tree: a new generation now, for
+    this process and the transaction's own reads, and again after the commit, so that a
+    process that read the old tree in between does not keep it (config.versions)."""
+    version_renew(GENERATION_KEY)
+    _memory.clear()
+    transaction.on_commit(_memory.clear)
 
 
 def remembered(request: HttpRequest, part: str, key, build: Callable[[], object]):

@@ -349,7 +349,7 @@ def thread_for(
     shared: bool,
     answered: bool,
     reacted: set[int],
-    tokens: tuple[str, str] | None = None,
+    tokens: tuple[str, str],
     reply_to: int | None = None,
     reply_form=None,
 ) -> tuple[SafeString, str]:
@@ -358,7 +358,7 @@ def thread_for(
     `shared`: the reader sees exactly the topic's published posts (see the module's
     docstring), so the rendering kept for all such readers serves; `answered` says whether
     the reader answered (what opens an answer-first topic); `reacted`, the posts they said
-    "herkenbaar" to (standing_for); `tokens`, thread_tokens(topic.pk) when already read.
+    "herkenbaar" to, and `tokens` the topic's thread_tokens (both from standing_for).
     """
     user = request.user
     cursor = cursor_parse(request.GET.get("after"))
@@ -369,7 +369,7 @@ def thread_for(
             for part in (
                 "thread",
                 topic.pk,
-                *(tokens or thread_tokens(topic.pk)),
+                *tokens,
                 code_fingerprint(),
                 get_language(),
                 _cursor_key(cursor),

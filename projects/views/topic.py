@@ -8,7 +8,7 @@ The page around a shared thread is the same for all of those readers as well, so
 rendered once for them and kept like the thread (projects.renderings), with holes for what is
 each reader's own: the form token and the thread with their footers. Such a page is kept
 under everything the template shows that can differ between them (_PAGE_KEY_FLAGS, language,
-address, the page tree's generation, staff or not, unread notifications). Anything else
+address, the page tree's generation, unread notifications). Anything else
 personal must not go into topic_page.html or the layout.
 """
 
@@ -113,7 +113,8 @@ def topic_context(
     }
 
 
-# What the topic template shows that can differ between readers of the shared thread.
+# What the topic template shows that can differ between readers of the shared thread
+# ("is_staff" also decides the header's link to the staff area).
 _PAGE_KEY_FLAGS = (
     "next_cursor",
     "is_first_page",
@@ -153,7 +154,6 @@ def topic_page_response(
         request.get_host(),
         request.path,
         template,
-        user.is_staff_member,
         unread,
         *(context[name] for name in _PAGE_KEY_FLAGS),
     )
