@@ -4,6 +4,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
@@ -19,11 +20,31 @@ def session_used_two_factor(request: HttpRequest) -> bool:
     )
 
 
-class StaffTwoFactorMiddleware:
-    """Staff reach staff pages only with two-factor authentication set up and used.
+def second_factor_redirect(request: HttpRequest, next_url: str) -> HttpResponseRedirect:
+    """Send a staff member to set up their authenticator app, or, when they have one, to
+    enter a code from it; then on to `next_url`."""
+    next_query = urlencode({"next": next_url})
+    if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+        messages.info(
+            request,
+            _(
+                "Staff pages hold personal data of parents. Set up two-factor "
+                "authentication with an app on your phone first."
+            ),
+        )
+        return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{next_query}")
+    return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
 
-    Without an authenticator they are sent to set one up; with one, but a session that
-    did not use it, they are asked for a code first.
+
+class StaffTwoFactorMiddleware:
+    """Staff powers count only in a session that passed the second factor.
+
+    Marks the request's user with whether its session did (User.second_factor_passed, which
+    User.staff_powers reads: the one rule for staff powers everywhere). On staff pages:
+    staff without an authenticator are sent to set one up; with one, but a session that did
+    not use it, they are asked for a code first; anyone else signed in is refused at once
+    (the admin would otherwise send them to the login page, which sends a signed-in person
+    straight back).
     """
 
     def __init__(self, get_response) -> None:
@@ -31,24 +52,23 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            request.path_info.startswith(settings.STAFF_PATH_PREFIXES)
-            and user.is_authenticated
-            and user.is_staff_member
-        ):
-            next_query = urlencode({"next": request.get_full_path()})
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                messages.info(
-                    request,
-                    _(
-                        "Staff pages hold personal data of parents. Set up two-factor "
-                        "authentication with an app on your phone first."
-                    ),
-                )
-                return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{next_query}")
-            if not session_used_two_factor(request):
-                return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
+        if user.is_authenticated and user.is_staff_member:
+            user.second_factor_passed = session_used_two_factor(request)
+        if request.path_info.startswith(settings.STAFF_PATH_PREFIXES) and user.is_authenticated:
+            return self.staff_page_gate(request) or self.get_response(request)
         return self.get_response(request)
+
+    def staff_page_gate(self, request: HttpRequest) -> HttpResponse | None:
+        """Where a signed-in person who opens a staff page goes instead, if anywhere."""
+        user = request.user
+        if not user.is_staff_member:
+            raise PermissionDenied
+        if not user.second_factor_passed:
+            return second_factor_redirect(request, request.get_full_path())
+        django_admin = request.path_info.startswith(settings.DJANGO_ADMIN_PATH_PREFIX)
+        if not (user.is_staff if django_admin else user.has_perm("wagtailadmin.access_admin")):
+            raise PermissionDenied
+        return None
 
 
 class MemberOnboardingMiddleware:

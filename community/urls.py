@@ -31,4 +31,5 @@ urlpatterns = [
     path(_("my/data/"), account.personal_data, name="personal_data"),
     path(_("my/data/download/"), account.personal_data_download, name="personal_data_download"),
     path(_("my/delete-account/"), account.account_delete, name="account_delete"),
+    path(_("my/second-factor/"), account.staff_second_factor, name="staff_second_factor"),
 ]

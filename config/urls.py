@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community.views import two_factor
 from config import views
 from projects.routing import page_serve
 
@@ -30,6 +31,9 @@ if settings.DEBUG:
 
 # Dutch lives at "/", English at "/en/": the language is in the address, never guessed.
 urlpatterns += i18n_patterns(
+    # Before allauth's own: setting up two-factor authentication leads on to `next`.
+    path("accounts/2fa/totp/activate/", two_factor.totp_activate, name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/", two_factor.recovery_codes, name="mfa_view_recovery_codes"),
     path("accounts/", include("allauth.urls")),
     path("", include("community.urls")),
     path("", include("projects.urls")),

@@ -169,7 +169,7 @@ class ProjectIndexPage(BilingualPage):
             context["projects"] = None
             return context
         projects = ProjectPage.objects.open_to(request.user).child_of(self)
-        if not request.user.is_staff_member:
+        if not request.user.is_community_staff:
             projects = projects.annotate(
                 waiting_count=ProjectPage.waiting_topics_count(request.user)
             )
@@ -195,7 +195,8 @@ class ModerationMode(models.TextChoices):
 
 class ProjectPageQuerySet(PageQuerySet):
     def open_to(self, user) -> "ProjectPageQuerySet":
-        """Live, public projects whose audience includes this user; staff see them all.
+        """Live, public projects whose audience includes this user; community staff (with
+        their second factor: User.is_community_staff) see them all.
 
         Audience rules are evaluated by the database: Segment.ids_for_member finds the user's
         segments in one query, then a plain filter.
@@ -203,7 +204,7 @@ class ProjectPageQuerySet(PageQuerySet):
         projects = self.live().public()
         if not user.is_authenticated:
             return projects.none()
-        if user.is_staff_member:
+        if user.is_community_staff:
             return projects
         return projects.filter(
             models.Q(audience=Audience.ALL)
@@ -305,7 +306,7 @@ class ProjectPage(BilingualPage):
             return False
         if not self.live:
             return type(self).objects.open_to(user).filter(pk=self.pk).exists()
-        if user.is_staff_member or self.audience == Audience.ALL:
+        if user.is_community_staff or self.audience == Audience.ALL:
             return True
         return Segment.any_has_member(Segment.objects.filter(projects=self), user)
 
@@ -344,14 +345,14 @@ class ProjectPage(BilingualPage):
 
     def serve(self, request, *args, **kwargs):
         """Projects are for members in the audience: visitors log in first, everyone else
-        outside the audience gets a 404, as if the project did not exist. Staff (including a
-        researcher previewing a draft) always see it."""
+        outside the audience gets a 404, as if the project did not exist. Community staff
+        (including a researcher previewing a draft) always see it."""
         user = request.user
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)  # only editors reach a preview
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.is_staff_member and not self.audience_allows(user):
+        if not self.audience_allows(user):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
@@ -362,7 +363,7 @@ class ProjectPage(BilingualPage):
         is_preview = getattr(request, "is_preview", False)
         # Staff read the page without a member's answers; a researcher's preview shows it "as
         # a parent" who has not answered yet.
-        context["member_view"] = is_preview or not request.user.is_staff_member
+        context["member_view"] = is_preview or not request.user.is_community_staff
         if context["member_view"] and not is_preview:
             topics = topics.annotate(answered=ProjectPage.topic_answered(request.user))
         context["topics"] = list(topics)
@@ -620,17 +621,19 @@ class PostQuerySet(models.QuerySet):
         """The posts this user may read, by the topic's response mode; one SQL filter, so it
         holds for pages, search, exports and notifications alike.
 
-        Staff read everything. A member reads their own posts and published posts of others:
-        in open topics and polls always; in answer-first topics once they posted a published
-        or pending answer of their own there; in private topics never. Published replies to
-        their own posts they always read (in private topics, the staff's answers to them).
+        Community staff (User.is_community_staff: researchers, moderators and administrators
+        whose session passed the second factor) read everything. Anyone else reads their own
+        posts and published posts of others: in open topics and polls always; in answer-first
+        topics once they posted a published or pending answer of their own there; in private
+        topics never. Published replies to their own posts they always read (in private
+        topics, the staff's answers to them).
         Audience (who may see the project at all) is checked separately.
 
         With `topic`: the same rule for that topic's posts only, its response mode decided in
         Python, which leaves the database a plain filter (the topic page). `answered` says
         whether the member answered there, when the caller knows; otherwise it is asked.
         """
-        if user.is_authenticated and user.is_staff_member:
+        if user.is_authenticated and user.is_community_staff:
             return self if topic is None else self.filter(topic_id=topic.pk)
         if not user.is_authenticated:
             return self.none()

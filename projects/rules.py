@@ -42,13 +42,14 @@ def topic_is_writable(topic: TopicPage) -> bool:
 
 
 def can_view_topic(user: User, topic: TopicPage) -> bool:
-    """A live topic in a project whose audience includes the user (staff see every project)."""
+    """A live topic in a project whose audience includes the user (community staff see every
+    project)."""
     return user.is_authenticated and topic.live and _audience_allows(user, topic)
 
 
 def can_take_part(user: User) -> bool:
-    """Parents who finished onboarding, and staff (who write with a role badge)."""
-    return user.is_authenticated and (user.is_staff_member or member_can_take_part(user))
+    """Parents who finished onboarding, and community staff (who write with a role badge)."""
+    return user.is_authenticated and (user.is_community_staff or member_can_take_part(user))
 
 
 def can_post(user: User, topic: TopicPage) -> bool:
@@ -93,7 +94,7 @@ class TopicReader:
 
     @cached_property
     def is_staff(self) -> bool:
-        return self.user_id is not None and self.user.is_staff_member
+        return self.user_id is not None and self.user.is_community_staff
 
     @cached_property
     def may_view(self) -> bool:
@@ -213,7 +214,7 @@ def can_vote(user: User, topic: TopicPage) -> bool:
 
 def can_invite_audience(user: User, project: ProjectPage) -> bool:
     """Researchers and administrators who may publish the project in the Wagtail admin."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.staff_powers:
         return False
     if not (user.is_superuser or user.has_role(Role.RESEARCHER) or user.has_role(Role.ADMIN)):
         return False
@@ -222,24 +223,25 @@ def can_invite_audience(user: User, project: ProjectPage) -> bool:
 
 # --- search, statistics and export ---
 
-STAFF_READER_ROLES = (Role.RESEARCHER, Role.MODERATOR, Role.ADMIN)
 EXPORT_ROLES = (Role.RESEARCHER, Role.ADMIN)
 
 
 def _has_any_role(user: User, roles: tuple[Role, ...]) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or any(user.has_role(role) for role in roles)
+    return (
+        user.is_authenticated
+        and user.staff_powers
+        and (user.is_superuser or any(user.has_role(role) for role in roles))
     )
 
 
 def can_search_all_posts(user: User) -> bool:
     """Researchers, moderators and administrators search every post of every project."""
-    return _has_any_role(user, STAFF_READER_ROLES)
+    return user.is_authenticated and user.is_community_staff
 
 
 def can_view_project_statistics(user: User) -> bool:
     """Researchers, moderators and administrators see a project's statistics."""
-    return _has_any_role(user, STAFF_READER_ROLES)
+    return user.is_authenticated and user.is_community_staff
 
 
 def can_export_posts(user: User) -> bool:

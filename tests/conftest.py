@@ -125,7 +125,9 @@ def user_for_role(request):
 
 
 def login_with_two_factor(client, user) -> None:
-    """Log a staff member in the way they really do: password, then a code from their app."""
+    """Log a staff member in the way they really do: password, then a code from their app
+    (whoever the client was logged in as before is logged out first)."""
+    client.logout()
     secret = totp_activate(user)
     response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
     assert response["Location"] == "/accounts/2fa/authenticate/", response

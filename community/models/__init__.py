@@ -18,9 +18,10 @@ from community.models.profiles import (
     ServiceChannel,
 )
 from community.models.segments import Segment, SegmentRule
-from community.models.users import Role, User, UserManager
+from community.models.users import COMMUNITY_ROLES, Role, User, UserManager
 
 __all__ = [
+    "COMMUNITY_ROLES",
     "AgeBand",
     "Child",
     "ConsentDocument",

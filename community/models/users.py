@@ -22,6 +22,12 @@ class Role(models.TextChoices):
     ADMIN = "Administrators", _("Administrator")
 
 
+# Roles that work on what parents write in the research community. Team leads and
+# complaints officers do not: they read it as a signed-in account outside every audience
+# (least privilege; the README's role table).
+COMMUNITY_ROLES = (Role.RESEARCHER, Role.MODERATOR, Role.ADMIN)
+
+
 def research_id_new() -> str:
     """A random, stable identifier for exports: research data never carries the e-mail or pk."""
     return secrets.token_hex(8)
@@ -51,9 +57,7 @@ class UserQuerySet(models.QuerySet):
         from community.models.consent import ConsentRecord
         from community.models.notifications import Notification
 
-        staff_groups = self.model.groups.through.objects.filter(
-            user=models.OuterRef("pk"), group__name__in=Role.values
-        )
+        memberships = self.model.groups.through.objects.filter(user=models.OuterRef("pk"))
         unread = (
             Notification.objects.filter(recipient=models.OuterRef("pk"), read_at__isnull=True)
             .order_by()
@@ -62,7 +66,10 @@ class UserQuerySet(models.QuerySet):
             .values("count")
         )
         return self.annotate(
-            has_staff_role=models.Exists(staff_groups),
+            has_staff_role=models.Exists(memberships.filter(group__name__in=Role.values)),
+            has_community_role=models.Exists(
+                memberships.filter(group__name__in=[role.value for role in COMMUNITY_ROLES])
+            ),
             has_current_consent=models.ExpressionWrapper(
                 ConsentRecord.objects.current_consent_q(), output_field=models.BooleanField()
             ),
@@ -91,6 +98,7 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
         user = next(iter(self.raw(sql, params)), None)
         if user is not None:  # raw SQL leaves SQLite's booleans as 0 and 1
             user.has_staff_role = bool(user.has_staff_role)
+            user.has_community_role = bool(user.has_community_role)
             user.has_current_consent = bool(user.has_current_consent)
         return user
 
@@ -145,6 +153,11 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    # Whether this session passed the second factor: set on the request's user by
+    # community.middleware.StaffTwoFactorMiddleware. Every other user object (in a task, a
+    # command, a test) has no session and so no staff powers until code says otherwise.
+    second_factor_passed = False
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -174,7 +187,9 @@ class User(AbstractUser):
 
     @cached_property
     def is_staff_member(self) -> bool:
-        """True for anyone with a staff role; such accounts must use two-factor authentication.
+        """True for an account that holds a staff role, whether or not it counts in this
+        session (see staff_powers). Such accounts must use two-factor authentication, take
+        no part as parents and write with a role badge.
 
         No query when the user came from `UserQuerySet.with_request_state` (the request's user).
         """
@@ -184,11 +199,43 @@ class User(AbstractUser):
             return self.has_staff_role
         return self.groups.filter(name__in=Role.values).exists()
 
+    @property
+    def staff_powers(self) -> bool:
+        """The one rule for staff powers: an account's staff role counts (in the admin, on
+        the public pages, in search, exports and statistics) only once its session has
+        passed the second factor. Before that it is treated as a member with no special
+        sight."""
+        return self.second_factor_passed and self.is_staff_member
+
     def has_role(self, role: Role) -> bool:
-        """True when the user belongs to the group that grants this staff role."""
-        return any(group.name == role.value for group in self.groups.all())
+        """True when the user holds this staff role and it counts now (staff_powers)."""
+        return self.staff_powers and role in self.roles
+
+    @property
+    def is_community_staff(self) -> bool:
+        """Researchers, moderators and administrators whose role counts now: they read every
+        post in every project, pending and hidden ones too. No query for the request's user.
+        """
+        if not self.staff_powers:
+            return False
+        if self.is_superuser:
+            return True
+        if "has_community_role" in self.__dict__:
+            return self.has_community_role
+        return any(role in COMMUNITY_ROLES for role in self.roles)
 
     @property
     def roles(self) -> list[Role]:
+        """The staff roles this account holds, whether or not they count in this session."""
         names = {group.name for group in self.groups.all()}
         return [role for role in Role if role.value in names]
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """No permission without staff powers (a superuser's neither): see staff_powers."""
+        return self.staff_powers and super().has_perm(perm, obj)
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return self.staff_powers and super().has_perms(perm_list, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.staff_powers and super().has_module_perms(app_label)

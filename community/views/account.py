@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community.forms.account import AccountDeleteForm
+from community.middleware import second_factor_redirect
 from community.personal_data import SOURCES
 from community.services.accounts import account_delete as account_delete_service
 from community.services.personal_data import personal_data_export
@@ -56,3 +58,19 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         )
         return redirect(reverse("wagtail_serve", args=[""]))
     return render(request, "community/account_delete.html", {"form": form})
+
+
+@login_required
+def staff_second_factor(request: HttpRequest) -> HttpResponse:
+    """The way in for a staff account whose role does not count yet (the header's notice):
+    set up or use the second factor, then back to the page they were on."""
+    if not request.user.is_staff_member:
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("wagtailadmin_home")
+    if request.user.second_factor_passed:
+        return redirect(next_url)
+    return second_factor_redirect(request, next_url)

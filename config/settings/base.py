@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.MissingRequestFieldMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,7 +177,8 @@ MFA_TOTP_ISSUER = "Meet the Parents"
 # Accept the code of the previous or next 30 seconds too: phone clocks drift, and a code
 # typed at the turn of a period should not fail.
 MFA_TOTP_TOLERANCE = 1
-STAFF_PATH_PREFIXES = ("/admin/", "/django-admin/")
+DJANGO_ADMIN_PATH_PREFIX = "/django-admin/"
+STAFF_PATH_PREFIXES = ("/admin/", DJANGO_ADMIN_PATH_PREFIX)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -78,7 +78,7 @@ def poll_state(*, user: User, topic: TopicPage) -> PollState:
     )
     voters = options[0].voters if options else 0
     own = {option.pk for option in options if option.chosen}
-    is_staff = user.is_authenticated and user.is_staff_member
+    is_staff = user.is_authenticated and user.is_community_staff
     state = PollState(
         topic=topic,
         options=options,

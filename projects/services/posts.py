@@ -160,7 +160,7 @@ def post_published_notify(post: Post) -> None:
 
     Called on create for posts published at once, and by moderation when a pending post is
     approved. Only when the parent's author may read the reply: never a leak through a
-    notification.
+    notification (a staff author's reading is decided when they open it).
     """
     parent = post.parent
     if post.status != PostStatus.PUBLISHED or parent is None:
@@ -169,9 +169,12 @@ def post_published_notify(post: Post) -> None:
     if recipient is None or recipient.pk == post.author_id or not recipient.is_active:
         return
     topic = post.topic
-    if not rules.can_view_topic(recipient, topic):
-        return
-    if not Post.objects.visible_to(recipient).filter(pk=post.pk).exists():
+    # Staff hear of replies to what they wrote; their role counts (and shows them the reply)
+    # once they open it in a session with their second factor.
+    if not recipient.is_staff_member and not (
+        rules.can_view_topic(recipient, topic)
+        and Post.objects.visible_to(recipient).filter(pk=post.pk).exists()
+    ):
         return
     notification_create(
         recipient=recipient,

@@ -113,8 +113,7 @@ def topic_context(
     }
 
 
-# What the topic template shows that can differ between readers of the shared thread
-# ("is_staff" also decides the header's link to the staff area).
+# What the topic template shows that can differ between readers of the shared thread.
 _PAGE_KEY_FLAGS = (
     "next_cursor",
     "is_first_page",
@@ -141,6 +140,7 @@ def topic_page_response(
     generation = tree_generation(request)
     if (
         not context.get("shared")
+        or user.is_staff_member  # their header differs (staff area, second-factor notice)
         or context["poll"] is not None
         or unread is None
         or generation is None

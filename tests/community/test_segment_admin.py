@@ -62,8 +62,8 @@ def logged_in_researcher(client_for_role):
 
 ACCESS = [
     ("anonymous", "login"),
-    ("parent", "login"),
-    ("other_parent", "login"),
+    ("parent", "refused"),
+    ("other_parent", "refused"),
     *((role, "denied") for role in STAFF_ROLES_WITHOUT_ACCESS),
     ("researcher", "allowed"),
     ("admin", "allowed"),
@@ -84,6 +84,8 @@ def test_segment_pages_access_matrix(client_for_role, role, access, page):
     elif access == "login":
         assert response.status_code == HTTPStatus.FOUND
         assert "login" in response["Location"]
+    elif access == "refused":
+        assert response.status_code == HTTPStatus.FORBIDDEN
     else:
         assert response.status_code == HTTPStatus.FOUND
         assert response["Location"] == "/admin/"
@@ -102,6 +104,8 @@ def test_count_endpoint_access_matrix(client_for_role, role, access, young_antwe
     elif access == "login":
         assert response.status_code == HTTPStatus.FOUND
         assert "login" in response["Location"]
+    elif access == "refused":
+        assert response.status_code == HTTPStatus.FORBIDDEN
     else:
         assert response.status_code == HTTPStatus.FORBIDDEN
         assert "count" not in response.json()
@@ -111,7 +115,7 @@ def test_count_endpoint_access_matrix(client_for_role, role, access, young_antwe
 def test_only_researchers_and_administrators_see_segments_in_the_menu(
     client_for_role, role, access
 ):
-    if access == "login":
+    if access in ("login", "refused"):
         return
     html = client_for_role(role).get("/admin/").content.decode()
 

@@ -10,6 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.conf import settings as django_settings
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -239,6 +240,51 @@ def test_signup_answers_the_same_for_a_registered_and_a_new_address(client, mail
     assert sorted(message.to[0] for message in mailoutbox) == [
         "bekend@example.org",
         "nieuw@example.org",
+    ]
+
+
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+
+
+def signup_answer(email: str) -> tuple:
+    """What a stranger sees when signing up with `email` in a fresh browser: the redirects
+    followed, the final status and page, its CSRF token (different per browser by design)
+    masked."""
+    response = Client().post(
+        "/en/accounts/signup/",
+        {"email": email, "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD},
+        follow=True,
+    )
+    return (
+        response.redirect_chain,
+        response.status_code,
+        CSRF_TOKEN.sub(r"\1…\2", response.content.decode()),
+    )
+
+
+def test_signup_answers_the_same_whatever_the_address_and_the_rate_limits(mailoutbox):
+    UserFactory(email="geverifieerd@example.org")
+    UserFactory(email="onbevestigd@example.org", pseudonym="", verified_email=False)
+    signup(Client(), "herhaald@example.org")
+
+    answers = {
+        "new address": signup_answer("nieuw@example.org"),
+        "same new address again within 3 minutes": signup_answer("herhaald@example.org"),
+        "verified account": signup_answer("geverifieerd@example.org"),
+        "unverified account": signup_answer("onbevestigd@example.org"),
+    }
+
+    new = answers.pop("new address")
+    assert new[:2] == ([("/en/accounts/confirm-email/", HTTPStatus.FOUND)], HTTPStatus.OK)
+    assert "Check your e-mail" in new[2]
+    for case, answer in answers.items():
+        assert answer == new, case
+    # The rate limit still holds: the repeated address got its one mail, not a second.
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "geverifieerd@example.org",
+        "herhaald@example.org",
+        "nieuw@example.org",
+        "onbevestigd@example.org",
     ]
 
 

@@ -129,3 +129,34 @@ def test_postgresql_prepares_frequent_queries_unless_switched_off(database_url, 
         "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
     )
     assert settings_printed(code, env).strip() == expected
+
+
+def test_production_login_sets_the_session_cookie_secure_and_http_only(tmp_path):
+    """A real login under production settings, looking at the Set-Cookie attributes the
+    browser gets, not only at the settings that should produce them."""
+    env = {
+        **os.environ,
+        **PRODUCTION_ENV,
+        "ALLOWED_HOSTS": "testserver",
+        "CACHE_URL": f"filecache://{tmp_path}",
+    }
+    code = "\n".join(
+        [
+            "from django.test.utils import setup_test_environment",
+            "from django.db import connection",
+            "from django.test import Client",
+            "from tests.community.factories import TEST_PASSWORD, UserFactory",
+            "setup_test_environment()",
+            "connection.creation.create_test_db(verbosity=0)",
+            "user = UserFactory(email='ouder@example.org')",
+            "response = Client().post('/en/accounts/login/',"
+            " {'login': user.email, 'password': TEST_PASSWORD}, secure=True)",
+            "cookie = response.cookies['sessionid']",
+            "print(response.status_code, bool(cookie['secure']), bool(cookie['httponly']),"
+            " bool(response.cookies['csrftoken']['secure']))",
+        ]
+    )
+
+    printed = settings_printed(code, env)
+
+    assert printed.split() == ["302", "True", "True", "True"]

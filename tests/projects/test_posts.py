@@ -25,7 +25,7 @@ from projects.services.posts import (
     text_has_personal_data,
 )
 from tests.community.factories import UserFactory, consent_accept_all
-from tests.projects.factories import TopicPageFactory
+from tests.projects.factories import TopicPageFactory, invite_list, project_for_segments
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +163,21 @@ def test_reply_notifies_the_author_of_the_answer_but_not_oneself(parent, other_p
     assert notification.actor == other_parent
     assert notification.url.endswith(f"#post-{reply.pk}")
     assert notification.params["title"] == {"nl": topic_page.title, "en": topic_page.title_en}
+
+
+def test_staff_author_hears_of_a_reply_in_a_segment_project_outside_any_session(
+    parent, researcher, project_index
+):
+    """The notification is decided for the account (the reply is published, the staff
+    member wrote the answer); what they may read is decided when they open it."""
+    project = project_for_segments(project_index, [invite_list("Genodigden", parent)])
+    topic = TopicPageFactory(parent=project)
+    answer = post_create(author=researcher, topic=topic, text="Vertel gerust meer.")
+
+    post_create(author=parent, topic=topic, text="Graag!", parent=answer)
+
+    [notification] = _notifications(researcher, NotificationKind.REPLY)
+    assert notification.actor == parent
 
 
 def test_pending_reply_notifies_only_once_a_moderator_publishes_it(

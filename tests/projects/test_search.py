@@ -218,7 +218,7 @@ ADMIN_SEARCH = "/admin/projects/posts/search/"
     ("role", "expected"),
     [
         ("anonymous", HTTPStatus.FOUND),
-        ("parent", HTTPStatus.FOUND),
+        ("parent", HTTPStatus.FORBIDDEN),
         ("moderator", HTTPStatus.OK),
         ("researcher", HTTPStatus.OK),
         ("admin", HTTPStatus.OK),

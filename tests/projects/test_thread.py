@@ -19,7 +19,7 @@ from projects.models import Post, PostStatus, ResponseMode
 from projects.services.moderation import moderation_decide
 from projects.services.posts import post_create, post_edit, reaction_toggle
 from tests.community.factories import consent_accept_all
-from tests.conftest import dutch_url
+from tests.conftest import dutch_url, login_with_two_factor
 from tests.projects.factories import TopicPageFactory, post_write
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_staff_read_hidden_posts_that_members_never_get(
     moderation_decide(moderator=moderator, post=post, action="hide", reason="Huisregels")
     page_of(client, parent, topic_page)  # the members' rendering, without the hidden post
 
-    client.force_login(moderator)
+    login_with_two_factor(client, moderator)
     as_moderator = client.get(dutch_url(topic_page)).content.decode()
 
     assert "Verborgen tekst" in as_moderator
