@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("community.urls")),
     path("", include("projects.urls")),
+    path("", include("insights.urls")),
     # Wagtail's own addresses, its page serving through the remembered routes.
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(wagtail_urls.serve_pattern, page_serve, name="wagtail_serve"),

@@ -1,0 +1,4 @@
+"""Excerpts of what members wrote, on account erasure.
+
+Imported from InsightsConfig.ready(): `community` keeps the registry and never imports us.
+"""
