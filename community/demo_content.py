@@ -158,6 +158,11 @@ CONSENT_DOCUMENTS = [RESEARCH_TERMS, PRIVACY_NOTICE]
 DEMO_PSEUDONYMS = {
     "ouder1@example.org": "Zonnebloem",
     "ouder2@example.org": "Papa Kastanje",
+    "ouder3@example.org": "Mama Merel",
+    "ouder4@example.org": "Tweelingpapa",
+    "ouder5@example.org": "Lentekind",
+    "ouder6@example.org": "Mama Noor",
+    "ouder7@example.org": "Pleegouder Wilg",
 }
 
 

@@ -14,6 +14,11 @@ from community.services.profiles import profile_update
 DEMO_PROFILES = {
     "ouder1@example.org": ([6], "antwerpen", ["nl", "ar"]),
     "ouder2@example.org": ([-4, 48], "oost-vlaanderen", ["nl", "tr"]),
+    "ouder3@example.org": ([3], "antwerpen", ["nl"]),
+    "ouder4@example.org": ([9, 9], "antwerpen", ["nl", "fr"]),
+    "ouder5@example.org": ([1], "antwerpen", ["nl"]),
+    "ouder6@example.org": ([11], "antwerpen", ["nl", "ar"]),
+    "ouder7@example.org": ([2], "limburg", ["nl"]),
 }
 DEMO_SEGMENT = {
     "name": "Jonge gezinnen in Antwerpen",

@@ -8,4 +8,4 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each feature plugs into community's registries (dashboard, personal data) here.
-        from insights import dashboard, personal_data  # noqa: F401
+        from insights import dashboard, personal_data, signals  # noqa: F401

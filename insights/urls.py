@@ -9,3 +9,20 @@ urlpatterns: list = []
 # --- coding (staff, on the topic page) ---
 
 # --- public updates ("Jullie zeiden, wij deden") ---
+from insights.views import updates as update_views  # noqa: E402
+
+urlpatterns += [
+    path(gettext_lazy("you-said-we-did/"), update_views.update_list, name="update_list"),
+    path(
+        gettext_lazy("you-said-we-did/<int:pk>/"),
+        update_views.update_detail,
+        name="update_detail",
+    ),
+    # Notifications store Dutch paths and prefix /en/ for English readers
+    # (Notification.localized_url): the Dutch address of an update works under /en/ too.
+    path(
+        "jullie-zeiden-wij-deden/<int:pk>/",
+        update_views.update_detail,
+        name="update_detail_dutch_path",
+    ),
+]

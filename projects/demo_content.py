@@ -663,3 +663,130 @@ SEGMENT_PROJECT: dict[str, Any] = {
         },
     ],
 }
+
+
+# ---------------------------------------------------------------------------
+# A real discussion in the first topic, and votes in the poll (seed_demo)
+# ---------------------------------------------------------------------------
+
+# Posts in "De eerste weken thuis": (author's e-mail, text, replies as (e-mail, text)).
+# Parents write in their own words; insights' demo content codes some of these passages.
+DISCUSSION: dict[str, Any] = {
+    "project": "eerste-weken-thuis",
+    "topic": "de-eerste-weken",
+    "posts": [
+        (
+            "ouder1@example.org",
+            "De eerste nachten waren zwaar. Ik had veel vragen over voeding, maar 's nachts "
+            "kon ik niemand bellen. Ik zocht alles op internet en werd daar alleen maar "
+            "onzeker van.",
+            [
+                (
+                    "ouder3@example.org",
+                    "Herkenbaar! Om drie uur 's nachts lijkt elke vraag groot. Een nummer dat "
+                    "je 's avonds kunt bellen, zou echt helpen.",
+                ),
+                (
+                    "ouder5@example.org",
+                    "Ik had hetzelfde. Uiteindelijk vond ik de antwoorden in de brochure, maar "
+                    "die lag nog in de doos van het ziekenhuis.",
+                ),
+            ],
+        ),
+        (
+            "ouder2@example.org",
+            "Als papa voelde ik me soms een bezoeker. De verpleegkundige sprak vooral met mijn "
+            "partner. Ik had graag ook zelf vragen gesteld.",
+            [
+                (
+                    "ouder4@example.org",
+                    "Bij ons vroeg de verpleegkundige net wel naar mij. Dat deed deugd. Het kan "
+                    "dus!",
+                ),
+            ],
+        ),
+        (
+            "ouder3@example.org",
+            "Ik kreeg zoveel papieren mee dat ik door de bomen het bos niet meer zag. Eén korte "
+            "lijst met wat belangrijk is in de eerste week, zou veel helpen.",
+            [
+                (
+                    "ouder6@example.org",
+                    "Ja, een lijstje op de koelkast! Met wanneer je moet bellen en naar wie.",
+                ),
+            ],
+        ),
+        (
+            "ouder4@example.org",
+            "Met een tweeling was het eerste huisbezoek te kort. We hadden een lijst met "
+            "vragen en kwamen maar aan de helft toe.",
+            [],
+        ),
+        (
+            "ouder5@example.org",
+            "De K&G-Lijn was heel vriendelijk, maar 's avonds is ze gesloten. Net dan huilde "
+            "mijn baby het meest en had ik de meeste vragen.",
+            [
+                ("ouder1@example.org", "Precies dat. 's Avonds is het moment waarop je twijfelt."),
+            ],
+        ),
+        (
+            "ouder6@example.org",
+            "Ik spreek thuis Arabisch. De uitleg in het Nederlands was soms moeilijk. Een "
+            "filmpje of tekeningen zouden helpen.",
+            [
+                (
+                    "ouder7@example.org",
+                    "Goed idee. Ook voor pleegouders die plots een baby krijgen, is een "
+                    "eenvoudig overzicht handig.",
+                ),
+            ],
+        ),
+        (
+            "ouder7@example.org",
+            "Als pleegouder kreeg ik onze baby op drie dagen tijd. Ik wist niet dat ik ook "
+            "recht had op een huisbezoek. En 's avonds wist ik niet wie ik kon bellen met "
+            "mijn vragen.",
+            [],
+        ),
+        (
+            "ouder1@example.org",
+            "Wat goed ging: de verpleegkundige nam echt de tijd en luisterde. Ik voelde me "
+            "niet beoordeeld.",
+            [],
+        ),
+        (
+            "ouder3@example.org",
+            "Na de tweede week zakte de stress, omdat ik wist dat ik met vragen terecht kon "
+            "op het consultatiebureau. Maar die eerste avonden alleen waren het moeilijkst.",
+            [
+                (
+                    "ouder5@example.org",
+                    "Dat gevoel van alleen zijn 's avonds ken ik ook. Het helpt al te weten dat "
+                    "anderen het ook zo hebben.",
+                ),
+            ],
+        ),
+        (
+            "ouder6@example.org",
+            "Ik had graag een plek gehad waar ik 's avonds kort een vraag kon stellen, "
+            "bijvoorbeeld via een chat. Bellen durf ik niet altijd met een slapende baby "
+            "naast me.",
+            [],
+        ),
+    ],
+}
+
+# Votes in the segment's poll "Waar slaapt je baby?": (e-mail, option number, comment).
+# Every voter is in the segment "Jonge gezinnen in Antwerpen" (their demo profile).
+POLL_VOTES: dict[str, Any] = {
+    "project": "slapen-in-het-eerste-jaar",
+    "topic": "waar-slaapt-je-baby",
+    "votes": [
+        ("ouder1@example.org", 0, ""),
+        ("ouder3@example.org", 0, "In een bedje naast ons bed. Zo hoor ik haar meteen."),
+        ("ouder4@example.org", 3, "Met een tweeling wisselt het elke nacht."),
+        ("ouder5@example.org", 0, ""),
+        ("ouder6@example.org", 1, ""),
+    ],
+}

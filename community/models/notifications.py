@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     PROJECT_INVITATION = "project_invitation", _("Invitations to new projects")
     MODERATION = "moderation", _("Decisions about my posts")
     CONSENT_UPDATE = "consent_update", _("Changes to the terms or privacy notice")
+    RESULTS = "results", _("What happened with what I said")
 
 
 class EmailFrequency(models.TextChoices):
@@ -27,6 +28,7 @@ DEFAULT_EMAIL_FREQUENCY = {
     NotificationKind.PROJECT_INVITATION: EmailFrequency.IMMEDIATELY,
     NotificationKind.MODERATION: EmailFrequency.IMMEDIATELY,
     NotificationKind.CONSENT_UPDATE: EmailFrequency.IMMEDIATELY,
+    NotificationKind.RESULTS: EmailFrequency.IMMEDIATELY,
 }
 
 # What the member reads; %(title)s is the page the notification is about, %(actor)s who acted.
@@ -37,6 +39,7 @@ NOTIFICATION_TEXTS = {
     NotificationKind.PROJECT_INVITATION: _("You are invited to a new project: “%(title)s”."),
     NotificationKind.MODERATION: _("A moderator made a decision about your post in “%(title)s”."),
     NotificationKind.CONSENT_UPDATE: _("“%(title)s” has changed. Please read and accept it."),
+    NotificationKind.RESULTS: _("News about what you told us: “%(title)s”."),
 }
 
 

@@ -57,8 +57,10 @@ class Code(models.Model):
         related_name="codes",
         help_text=_("Leave empty for a code every project can use."),
     )
-    # REFI-QDA identifies codes by GUID: kept through export and import.
-    guid = models.UUIDField(_("GUID"), default=uuid.uuid4, unique=True, editable=False)
+    # REFI-QDA identifies codes by GUID: kept through export and import. A GUID is unique in
+    # a codebook (the global codes and one project's), so the same codebook can be brought
+    # into two projects and still go back to the research team's tool under its own GUIDs.
+    guid = models.UUIDField(_("GUID"), default=uuid.uuid4, editable=False, db_index=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -90,6 +92,19 @@ class Code(models.Model):
                 name="code_project_name_unique",
                 violation_error_message=_("This project has a code with this name already."),
             ),
+            models.UniqueConstraint(
+                "guid",
+                condition=models.Q(project__isnull=True),
+                name="code_global_guid_unique",
+                violation_error_message=_("A global code with this GUID exists already."),
+            ),
+            models.UniqueConstraint(
+                "guid",
+                "project",
+                condition=models.Q(project__isnull=False),
+                name="code_project_guid_unique",
+                violation_error_message=_("This project has a code with this GUID already."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -103,9 +118,27 @@ class Code(models.Model):
     def is_global(self) -> bool:
         return self.project_id is None
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
     def clean(self) -> None:
         super().clean()
         self.name = " ".join(self.name.split())
+        self.name_en = " ".join(self.name_en.split())
+        self.colour = self.colour.strip().lower()
+        if not self.name:
+            raise ValidationError({"name": _("Give the code a name.")})
+        if len(self.description) > CODE_DESCRIPTION_MAX_LENGTH:
+            # A TextField's max_length holds only in forms: the services check it here.
+            raise ValidationError(
+                {
+                    "description": _("Keep the description to %(max)d characters.")
+                    % {"max": CODE_DESCRIPTION_MAX_LENGTH}
+                }
+            )
+        self._clean_guid()
+        self._clean_project()
         parent = self.parent
         if parent is None:
             return
@@ -119,3 +152,27 @@ class Code(models.Model):
             )
         if parent.project_id is not None and parent.project_id != self.project_id:
             raise ValidationError({"parent": _("The parent code belongs to another project.")})
+        if parent.archived_at is not None and self.archived_at is None:
+            raise ValidationError({"parent": _("The parent code is archived: restore it first.")})
+
+    def _clean_guid(self) -> None:
+        """Every GUID is unique within a codebook: a project's codes and the global ones."""
+        clash = Code.objects.filter(guid=self.guid).exclude(pk=self.pk)
+        if self.project_id is not None:
+            clash = clash.filter(project__isnull=True)
+        if clash.exists():
+            raise ValidationError(_("Another code in this codebook has the same GUID."))
+
+    def _clean_project(self) -> None:
+        """A code moves to a project only when everything coded with it, and every code
+        under it, is in that project."""
+        if self.pk is None or self.project_id is None:
+            return
+        if self.children.exclude(project_id=self.project_id).exists():
+            raise ValidationError(
+                {"project": _("Codes under this code belong elsewhere: it stays where it is.")}
+            )
+        if self.codings.exclude(excerpt__project_id=self.project_id).exists():
+            raise ValidationError(
+                {"project": _("This code was used in other projects: it stays where it is.")}
+            )

@@ -138,6 +138,12 @@ class Excerpt(models.Model):
         verbose_name = _("excerpt")
         verbose_name_plural = _("excerpts")
         ordering = ["post_id", "start", "pk"]
+        indexes = [
+            # The analysis of a project (insights.services.analysis): its excerpts newest
+            # first, and its distinct parents, without reading every excerpt row.
+            models.Index(fields=["project", "-created_at"], name="excerpt_project_created"),
+            models.Index(fields=["project", "author_key"], name="excerpt_project_parent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="excerpt_not_empty"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TITLE_MAX_LENGTH = 200
@@ -163,6 +164,15 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Due before today and neither done nor dropped."""
+        return (
+            self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.status not in (ActionStatus.DONE, ActionStatus.DROPPED)
+        )
 
 
 class ActionEntry(models.Model):

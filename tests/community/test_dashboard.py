@@ -227,10 +227,10 @@ def test_dashboard_query_budget_does_not_grow(
     fill(project_index, member, neighbour, count)
     member_client.get(dashboard_url())  # warm the site and navigation caches
     # Projects (3: the member's segments with their rules, membership, pages; built once per
-    # request), site, follow-up questions, waiting topics (2), replies, notifications, profile
-    # (taking part is read from the user row). The user with their request state is kept
-    # between requests (community.request_state).
-    with django_assert_num_queries(10):
+    # request), site, follow-up questions, waiting topics (2), replies, what happened with what
+    # you said (insights), notifications, profile (taking part is read from the user row). The
+    # user with their request state is kept between requests (community.request_state).
+    with django_assert_num_queries(11):
         response = member_client.get(dashboard_url())
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()

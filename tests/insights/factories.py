@@ -52,3 +52,46 @@ class InsightFactory(factory.django.DjangoModelFactory):
     def projects(self, create: bool, extracted: list | None, **kwargs) -> None:
         if create and extracted:
             self.projects.set(extracted)
+
+
+# --- public updates ---
+
+
+class PublicUpdateFactory(factory.django.DjangoModelFactory):
+    """A draft update of an accepted insight (pass insight=…); publish it through the service
+    or pass status/published_at/parent_count for a published one."""
+
+    class Meta:
+        model = "insights.PublicUpdate"
+
+    title = factory.Sequence(lambda n: f"Update {n}")
+    title_en = factory.LazyAttribute(lambda update: f"{update.title} (en)")
+    parents_said = "Ouders wachten te lang op een afspraak."
+    parents_said_en = "Parents wait too long for an appointment."
+    we_do = "We openen extra uren op zaterdag."
+    we_do_en = "We open extra hours on Saturdays."
+
+
+def insight_with_parents(topic, coder, parents, **fields) -> Insight:
+    """An accepted insight in the topic's project whose evidence is one excerpt of a post by
+    each of these parents."""
+    from insights.models import InsightEvidence, InsightStatus
+    from tests.projects.factories import post_write
+
+    insight = InsightFactory(
+        projects=[topic.get_parent().specific], status=InsightStatus.ACCEPTED, **fields
+    )
+    for number, parent in enumerate(parents):
+        post = post_write(topic, parent, f"Ik wachtte {number + 2} weken op een afspraak.")
+        InsightEvidence.objects.create(insight=insight, excerpt=excerpt_of(post, coder))
+    return insight
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """A planned action of an insight (pass insight=…, an accepted one)."""
+
+    class Meta:
+        model = "insights.Action"
+
+    title = factory.Sequence(lambda n: f"Actie {n}")
+    owner = "Team Onthaal"

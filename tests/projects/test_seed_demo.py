@@ -7,7 +7,7 @@ from wagtail.models import Page, Revision
 
 from community.models import Role, User
 from projects.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from projects.models import SiteLinks
+from projects.models import PollVote, Post, SiteLinks
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,8 @@ def table_sizes() -> dict[str, int]:
         "pages": Page.objects.count(),
         "revisions": Revision.objects.count(),
         "site_links": SiteLinks.objects.count(),
+        "posts": Post.objects.count(),
+        "votes": PollVote.objects.count(),
     }
 
 
@@ -31,14 +33,14 @@ def test_seed_demo_is_idempotent():
     assert table_sizes() == after_first
 
 
-def test_seed_demo_creates_one_account_per_role_and_two_parents():
+def test_seed_demo_creates_one_account_per_role_and_seven_parents():
     out = StringIO()
     call_command("seed_demo", stdout=out)
 
     for role in Role:
         assert User.objects.filter(groups__name=role.value).count() == 1
     parents = User.objects.filter(groups__isnull=True)
-    assert parents.count() == 2
+    assert parents.count() == 7
     for email, _name, _roles in DEMO_ACCOUNTS:
         user = User.objects.get(email=email)
         assert user.check_password(DEMO_PASSWORD)
@@ -87,3 +89,19 @@ def test_seed_demo_projects_are_open_with_every_response_mode_and_a_segment_proj
     assert segment_project not in ProjectPage.objects.open_to(ouder2)
     client.force_login(ouder2)
     assert client.get(segment_project.get_url()).status_code == 404
+
+
+def test_seed_demo_has_a_real_discussion_and_a_poll_with_five_voters(client):
+    from projects.models import TopicPage
+
+    call_command("seed_demo", stdout=StringIO())
+
+    discussion = TopicPage.objects.get(slug="de-eerste-weken")
+    posts = Post.objects.filter(topic=discussion)
+    assert posts.count() >= 15
+    assert posts.filter(parent__isnull=False).count() >= 5
+    assert posts.values("author").distinct().count() >= 5
+    poll = TopicPage.objects.get(response_mode="poll")
+    assert PollVote.objects.filter(option__topic=poll).values("user").distinct().count() >= 5
+    # Voters chose as members of the segment: the poll service let each vote once.
+    assert Post.objects.filter(topic=poll).count() == 2

@@ -1,7 +1,11 @@
 """Load the demo content and demo accounts. Idempotent: a second run changes nothing."""
 
 import datetime
+import importlib
+import importlib.util
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -17,6 +21,8 @@ from projects.models import (
     Audience,
     HomePage,
     PollOption,
+    PollVote,
+    Post,
     ProjectIndexPage,
     ProjectPage,
     ResponseMode,
@@ -24,6 +30,8 @@ from projects.models import (
     StandardPage,
     TopicPage,
 )
+from projects.services.polls import poll_vote
+from projects.services.posts import post_create
 
 DEMO_PASSWORD = "demo-ouders-2026"
 DEMO_ACCOUNTS: list[tuple[str, str, list[Role]]] = [
@@ -34,6 +42,11 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[Role]]] = [
     ("klachten@example.org", "Klachtenbehandelaar", [Role.COMPLAINTS_OFFICER]),
     ("ouder1@example.org", "Ouder Een", []),
     ("ouder2@example.org", "Ouder Twee", []),
+    ("ouder3@example.org", "Ouder Drie", []),
+    ("ouder4@example.org", "Ouder Vier", []),
+    ("ouder5@example.org", "Ouder Vijf", []),
+    ("ouder6@example.org", "Ouder Zes", []),
+    ("ouder7@example.org", "Ouder Zeven", []),
 ]
 
 
@@ -56,6 +69,10 @@ class Command(BaseCommand):
             demo_profiles.demo_profiles_seed()
             demo_profiles.demo_segment_seed(created_by_email="onderzoeker@example.org")
             created_pages += self.seed_segment_project(ProjectIndexPage.objects.get())
+            created_posts = self.seed_discussion() + self.seed_poll_votes()
+            for seed in self.other_apps_demo_seeds():
+                seed(stdout=self.stdout)
+        self.stdout.write(f"Demo discussion ready ({created_posts} posts and votes created).")
         self.stdout.write(
             f"Demo content ready ({created_pages} pages and {created_users} accounts created)."
         )
@@ -174,3 +191,66 @@ class Command(BaseCommand):
             project.add_child(instance=topic)
             publish(topic)
         return 1 + len(spec["topics"])
+
+    def _topic(self, project_slug: str, topic_slug: str) -> TopicPage | None:
+        return TopicPage.objects.filter(
+            slug=topic_slug, path__startswith=ProjectPage.objects.get(slug=project_slug).path
+        ).first()
+
+    def seed_discussion(self) -> int:
+        """The demo parents' answers and replies in the first topic, written through the
+        posting service (checks, notifications); nothing when the topic has posts already."""
+        spec = demo_content.DISCUSSION
+        topic = self._topic(spec["project"], spec["topic"])
+        if topic is None or Post.objects.filter(topic=topic).exists():
+            return 0
+        parents = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
+        created = 0
+        for email, text, replies in spec["posts"]:
+            answer = post_create(author=parents[email], topic=topic, text=text)
+            created += 1
+            for reply_email, reply_text in replies:
+                post_create(
+                    author=parents[reply_email], topic=topic, text=reply_text, parent=answer
+                )
+                created += 1
+        return created
+
+    def seed_poll_votes(self) -> int:
+        """Votes (some with a comment) in the segment's poll, so its results show; each demo
+        parent votes once."""
+        spec = demo_content.POLL_VOTES
+        if not ProjectPage.objects.filter(slug=spec["project"]).exists():
+            return 0
+        topic = self._topic(spec["project"], spec["topic"])
+        if topic is None:
+            return 0
+        options = list(topic.poll_options.order_by("sort_order", "pk"))
+        voted = set(
+            PollVote.objects.filter(option__topic=topic).values_list("user__email", flat=True)
+        )
+        created = 0
+        for email, option, comment in spec["votes"]:
+            user = User.objects.filter(email=email).first()
+            if user is None or email in voted:
+                continue
+            poll_vote(user=user, topic=topic, option_ids=[options[option].pk], comment=comment)
+            created += 1
+        return created
+
+    def other_apps_demo_seeds(self) -> list:
+        """`seed(stdout=…)` from the demo_content module of each of the site's own apps that
+        has one (insights, …): apps that depend on projects add their demo this way, so
+        projects never imports them."""
+        base = Path(settings.BASE_DIR).resolve()
+        seeds = []
+        for config in apps.get_app_configs():
+            if config.name == "projects" or base not in Path(config.path).resolve().parents:
+                continue
+            name = f"{config.name}.demo_content"
+            if importlib.util.find_spec(name) is None:
+                continue
+            seed = getattr(importlib.import_module(name), "seed", None)
+            if callable(seed):
+                seeds.append(seed)
+        return seeds
