@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "member_dashboard"  # parents land on "Mijn Meet the Parents"
 
 # allauth: e-mail is the login; the address must be verified before taking part.
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -6,17 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.models import ResponseMode, TopicPage
 from projects.services.polls import poll_vote
+from projects.views.posts import form_target, topic_address
 from projects.views.topic import poll_with_form, topic_page_again
 
 
 @login_required
-@require_POST
+@form_target(topic_address)
 def poll_vote_view(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = get_object_or_404(TopicPage, pk=topic_id, response_mode=ResponseMode.POLL)
     if not rules.can_view_topic(request.user, topic):

@@ -5,13 +5,16 @@ the post on the topic page. Bad input shows the topic page again with the messag
 field and the text kept.
 """
 
+import functools
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from projects import rules
 from projects.forms.posts import PostForm
@@ -48,6 +51,33 @@ def _topic_url(topic: TopicPage, anchor: str = "") -> str:
 
 def _post_url(post: Post) -> str:
     return _topic_url(post.topic, f"#post-{post.pk}")
+
+
+def form_target(url_of: Callable[..., str]):
+    """A form target on the topic page: POST does the work; GET (reloading or bookmarking the
+    page a form error left in the address bar, or switching its language) goes to where the
+    form is, never a blank 405. `url_of(request, **url_kwargs)` finds that address and
+    raises Http404 where the reader may not look."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        @require_http_methods(["GET", "POST"])
+        def wrapped(request: HttpRequest, **kwargs) -> HttpResponse:
+            if request.method == "GET":
+                return HttpResponseRedirect(url_of(request, **kwargs))
+            return view(request, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def topic_address(request: HttpRequest, topic_id: int) -> str:
+    return _topic_url(_topic_or_404(request.user, topic_id))
+
+
+def post_address(request: HttpRequest, pk: int) -> str:
+    return _post_url(post_or_404(request.user, pk))
 
 
 def _held_message(request: HttpRequest, post: Post) -> None:
@@ -90,7 +120,7 @@ def _write(request: HttpRequest, form: PostForm, write) -> HttpResponse | None:
 
 
 @login_required
-@require_POST
+@form_target(topic_address)
 def post_answer(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = _topic_or_404(request.user, topic_id)
     if not rules.can_post(request.user, topic):
@@ -125,13 +155,13 @@ def _reply(request: HttpRequest, pk: int, *, probe: bool) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_target(post_address)
 def post_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _reply(request, pk, probe=False)
 
 
 @login_required
-@require_POST
+@form_target(post_address)
 def post_probe(request: HttpRequest, pk: int) -> HttpResponse:
     return _reply(request, pk, probe=True)
 
@@ -171,7 +201,7 @@ def post_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_target(post_address)
 def post_react(request: HttpRequest, pk: int) -> HttpResponse:
     post = post_or_404(request.user, pk)
     if not rules.can_react(request.user, post):
