@@ -73,7 +73,8 @@ class ProjectIndexPage(BilingualPage):
             context["projects"] = None
             return context
         projects = ProjectPage.objects.open_to(request.user).child_of(self)
-        if not request.user.is_community_staff:
+        # Topics "wait for your answer" only for parents: staff accounts never answer as one.
+        if not request.user.is_staff_member:
             projects = projects.annotate(
                 waiting_count=ProjectPage.waiting_topics_count(request.user)
             )

@@ -306,3 +306,19 @@ def test_permissions_count_only_with_the_second_factor(db):
         assert user.is_staff_member  # the account still holds its role
     assert not moderator.has_role(Role.MODERATOR)
     assert Role.MODERATOR in moderator.roles
+
+
+@pytest.mark.parametrize("reader", ["team_lead", "researcher_password_only"])
+def test_staff_who_cannot_answer_are_not_told_topics_wait_for_their_answer(
+    reader_client, site, reader
+):
+    index = reader_client(reader).get("/projecten/").content.decode()
+
+    assert "Voor iedereen" in index
+    assert "project-waiting" not in index
+
+
+def test_parents_are_told_how_many_topics_wait_for_their_answer(reader_client, site):
+    index = reader_client("parent").get("/projecten/").content.decode()
+
+    assert "project-waiting" in index
