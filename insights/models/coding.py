@@ -67,6 +67,12 @@ class ExcerptQuerySet(models.QuerySet):
         return self.exclude(author_key="").values("author_key").distinct().order_by().count()
 
 
+def excerpt_author_key(author) -> str:
+    """What an excerpt of this author's post counts parents by: their research id, or
+    nothing for staff and for posts without an author (staff are never counted as parents)."""
+    return author.research_id if author is not None and not author.is_staff_member else ""
+
+
 class Excerpt(models.Model):
     """A passage of a post, quoted as plain text (projects.post_text.post_plain_text) with
     its offsets in that text, and who coded it when.

@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 
 from community.models import User
 from insights.models import Code, Coding, CodingRound, Excerpt
-from insights.models.coding import MEMO_MAX_LENGTH
+from insights.models.coding import MEMO_MAX_LENGTH, excerpt_author_key
 from insights.rules import can_change_excerpt, can_code
 from projects.models import Post
 from projects.post_text import post_plain_text
@@ -123,7 +123,7 @@ def excerpt_code(
             topic_id=post.topic_id,
             project_id=project_id,
             author=author,
-            author_key=author.research_id if author and not author.is_staff_member else "",
+            author_key=excerpt_author_key(author),
             quote=text[start:end],
             start=start,
             end=end,

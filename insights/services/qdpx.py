@@ -28,7 +28,7 @@ from wagtail.log_actions import log
 from community.models import User
 from insights.models import Code, Coding, Excerpt
 from insights.models.codebook import CODE_NAME_MAX_LENGTH, colour_validator
-from insights.models.coding import MEMO_MAX_LENGTH
+from insights.models.coding import MEMO_MAX_LENGTH, excerpt_author_key
 from insights.services.analysis import analysis_today, coder_label
 from insights.services.coded_export import PROFILE_VARIABLES, coded_excerpts, profile_values
 from projects.models import Post, ProjectPage
@@ -405,7 +405,7 @@ def qdpx_import(*, user: User, project: ProjectPage, file: IO[bytes]) -> QdpxImp
             result.sources_unmatched.append(source.get("name", source.get("guid", "")))
             continue
         author = post.author
-        author_key = author.research_id if author is not None and not author.is_staff_member else ""
+        author_key = excerpt_author_key(author)
         for selection in source.findall(_tag("PlainTextSelection")):
             start, end = _position(selection, "startPosition"), _position(selection, "endPosition")
             if not 0 <= start < end <= len(text):

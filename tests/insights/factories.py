@@ -3,6 +3,7 @@
 import factory
 
 from insights.models import Code, Excerpt, Insight
+from insights.models.coding import excerpt_author_key
 from projects.post_text import post_plain_text
 
 
@@ -28,7 +29,7 @@ def excerpt_of(post, coder, *codes, start: int = 0, end: int | None = None, **fi
         topic_id=post.topic_id,
         project_id=post.project_id,
         author=author,
-        author_key=author.research_id if author is not None and not author.is_staff_member else "",
+        author_key=excerpt_author_key(author),
         quote=text[start:end],
         start=start,
         end=end,
