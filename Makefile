@@ -15,6 +15,8 @@ PORT ?= 8000
 $(BIN)/activate: requirements.txt
 	@interpreter="$$($(FIND_PYTHON))"; \
 	if [ -z "$$interpreter" ]; then echo "Python 3.11 or newer is needed; none was found." >&2; exit 1; fi; \
+	if ! pkg-config --exists icu-uc 2>/dev/null; then \
+		echo "PyICU (look-alike pseudonyms) builds against ICU: apt-get install libicu-dev pkg-config g++" >&2; exit 1; fi; \
 	echo "Creating $(VENV) with $$interpreter"; \
 	"$$interpreter" -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip

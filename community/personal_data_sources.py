@@ -14,6 +14,7 @@ from community.models import (
     MemberProfile,
     Notification,
     NotificationPreference,
+    PseudonymHold,
     Segment,
     User,
 )
@@ -25,6 +26,7 @@ def account_export(user: User) -> list[dict]:
         {
             "email": user.email,
             "pseudonym": user.pseudonym,
+            "pseudonym_changed_at": timestamp(user.pseudonym_changed_at),
             "first_name": user.first_name,
             "last_name": user.last_name,
             "language": choice(user.language, user.get_language_display()),
@@ -35,6 +37,19 @@ def account_export(user: User) -> list[dict]:
             "roles": [choice(role.value, role.label) for role in user.roles],
             "permissions": sorted(user.user_permissions.values_list("codename", flat=True)),
         }
+    ]
+
+
+def pseudonym_holds_export(user: User) -> list[dict]:
+    """Pseudonyms the member gave up, kept for them until the hold ends (then deleted). The
+    skeleton is left out: it is the pseudonym itself, folded for comparison."""
+    return [
+        {
+            "pseudonym": hold.pseudonym,
+            "created_at": timestamp(hold.created_at),
+            "held_until": timestamp(hold.held_until),
+        }
+        for hold in PseudonymHold.objects.filter(user=user).order_by("created_at", "pk")
     ]
 
 
@@ -165,6 +180,15 @@ register(
         title=lambda: _("Account"),
         models=("community.User", "community.User_groups", "community.User_user_permissions"),
         export=account_export,
+    )
+)
+register(
+    PersonalDataSource(
+        key="pseudonym_holds",
+        title=lambda: _("Earlier pseudonyms reserved for you"),
+        # Deleted with the account (CASCADE), which frees them at once.
+        models=("community.PseudonymHold",),
+        export=pseudonym_holds_export,
     )
 )
 register(

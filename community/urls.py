@@ -9,6 +9,7 @@ urlpatterns = [
     path(_("welcome/"), onboarding.onboarding, name="member_onboarding"),
     path(_("my/"), dashboard.dashboard, name="member_dashboard"),
     path(_("my/profile/"), profile.profile_edit, name="profile_edit"),
+    path(_("my/pseudonym/"), profile.pseudonym_change, name="pseudonym_change"),
     path(_("my/consent/"), consent.consent_overview, name="consent_overview"),
     path(_("my/consent/withdraw/"), consent.consent_withdraw, name="consent_withdraw"),
     path(_("terms/<slug:kind>/"), consent.consent_document, name="consent_document"),

@@ -1,7 +1,10 @@
 """Rules for what members type about themselves."""
 
+import functools
 import re
+import unicodedata
 
+import icu
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,41 @@ _URL_LIKE = re.compile(
     r"https?:|www\.|\w\.(com|be|nl|net|org|eu|info|io|app|me|tv|gent|brussels|vlaanderen)\b",
     re.IGNORECASE,
 )
+
+
+def pseudonym_normalize(value: str) -> str:
+    """The pseudonym as stored: composed characters (NFC, as a keyboard types them) and single
+    spaces, none at the ends."""
+    return unicodedata.normalize("NFC", " ".join(value.split()))
+
+
+@functools.cache
+def _spoof_checker() -> icu.SpoofChecker:
+    return icu.SpoofChecker()  # immutable once made, so one per process serves every thread
+
+
+@functools.cache
+def _nfkc_casefold() -> icu.Normalizer2:
+    return icu.Normalizer2.getNFKCCasefoldInstance()
+
+
+def pseudonym_skeleton(value: str) -> str:
+    """What a pseudonym looks like, for "is it taken?": two pseudonyms that a reader could
+    mistake for each other have the same skeleton ("Zonnebloem", "ZONNEBLOEM", "Zonneb1oem" and
+    "Zоnnebloem" with a Cyrillic о all give "zonnebloern").
+
+    The confusable skeleton of Unicode TS #39 (section 4), from ICU's SpoofChecker, on the
+    NFKC case fold of the pseudonym. A skeleton may hold upper-case prototypes ("0" becomes
+    "O"), so folding and mapping repeat until nothing changes; two rounds are enough in
+    practice. "" for an empty pseudonym.
+    """
+    text = _nfkc_casefold().normalize(" ".join(value.split()))
+    for _round in range(4):
+        folded = _nfkc_casefold().normalize(_spoof_checker().getSkeleton(0, text))
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 def validate_pseudonym(value: str) -> None:

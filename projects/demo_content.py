@@ -777,6 +777,237 @@ DISCUSSION: dict[str, Any] = {
     ],
 }
 
+# The first home visit (answer first): parents read the others once they answered, so only
+# parents who answered reply here.
+HOME_VISIT: dict[str, Any] = {
+    "project": "eerste-weken-thuis",
+    "topic": "het-eerste-huisbezoek",
+    "posts": [
+        (
+            "ouder2@example.org",
+            "Bij ons tweede kind wisten we al veel, maar de verpleegkundige vroeg ook hoe het "
+            "met onze oudste ging. Daar had ik zelf niet aan gedacht. Het deed deugd dat "
+            "iemand dat vroeg.",
+            [
+                (
+                    "ouder7@example.org",
+                    "Mooi dat ze ook aan de grote broer of zus denken. Bij ons was dat ook zo.",
+                ),
+            ],
+        ),
+        (
+            "ouder4@example.org",
+            "Het bezoek kwam op dag vijf, net toen we allebei op waren. Achteraf was het "
+            "perfect: ze zag meteen dat het drinken bij een van de twee niet goed liep.",
+            [
+                (
+                    "ouder1@example.org",
+                    "Goed dat ze dat zo snel zag. Bij ons duurde het weken voor iemand merkte "
+                    "dat ze te weinig dronk.",
+                ),
+            ],
+        ),
+        (
+            "ouder7@example.org",
+            "Pas toen ik zelf belde, kwam er een afspraak. Maar het bezoek zelf was heel warm. "
+            "Ze legde uit wat er voor een pleeggezin anders is.",
+            [],
+        ),
+        (
+            "ouder5@example.org",
+            "Ze woog de baby, keek naar de navel en gaf tips over slapen op de rug. Alles heel "
+            "rustig uitgelegd. Ik mis alleen iets op papier om later nog eens na te lezen.",
+            [],
+        ),
+        (
+            "ouder1@example.org",
+            "Ik vond het spannend, alsof ik een examen moest afleggen. Ze zei al snel dat er "
+            "geen foute antwoorden zijn. Ik had wel graag vooraf geweten hoe lang het duurt.",
+            [
+                (
+                    "ouder5@example.org",
+                    "Hetzelfde gevoel hier. Ik had zelfs de hele living opgeruimd.",
+                ),
+                (
+                    "ouder2@example.org",
+                    "Een berichtje vooraf met wat ze komen doen, zou al veel rust geven.",
+                ),
+            ],
+        ),
+        (
+            "ouder6@example.org",
+            "De verpleegkundige sprak rustig en vroeg telkens of ik alles begreep. Ze toonde "
+            "ook tekeningen op haar tablet. Dat hielp mij meer dan de brochure.",
+            [
+                (
+                    "ouder2@example.org",
+                    "Fijn om te lezen. Tekeningen zijn voor iedereen duidelijker, denk ik.",
+                ),
+            ],
+        ),
+    ],
+}
+
+# The consultation office (private: a diary, only the author and staff read it). A reply by a
+# member of staff is a follow-up question.
+CONSULTATION_DIARY: dict[str, Any] = {
+    "project": "eerste-weken-thuis",
+    "topic": "naar-het-consultatiebureau",
+    "posts": [
+        (
+            "ouder3@example.org",
+            "Vandaag voor het eerst naar het consultatiebureau. De afspraak maken via de "
+            "website ging vlot. We wachtten twintig minuten, met één verzorgingstafel voor "
+            "drie baby's.",
+            [
+                (
+                    "onderzoeker@example.org",
+                    "Dank je voor je verslag. Wat had het wachten voor jou makkelijker gemaakt?",
+                ),
+            ],
+        ),
+        (
+            "ouder6@example.org",
+            "De wachtzaal was warm en vol. Mijn oudste verveelde zich. Een hoekje met speelgoed "
+            "of boekjes zou veel helpen.",
+            [],
+        ),
+        (
+            "ouder2@example.org",
+            "Ik kon alleen op dinsdagvoormiddag. Dat betekende telkens een halve dag verlof. "
+            "Een moment na de werkuren zou voor werkende ouders een groot verschil maken.",
+            [],
+        ),
+    ],
+}
+
+# Sleep advice, in the segment's project: every author is in "Jonge gezinnen in Antwerpen".
+SLEEP_ADVICE: dict[str, Any] = {
+    "project": "slapen-in-het-eerste-jaar",
+    "topic": "raad-over-slapen",
+    "posts": [
+        (
+            "ouder3@example.org",
+            "Het advies om elke avond hetzelfde ritueel te doen, werkte bij ons echt. Badje, "
+            "flesje, liedje en dan in bed. Na twee weken viel ze veel rustiger in slaap.",
+            [
+                (
+                    "ouder5@example.org",
+                    "Wij doen ook een badje 's avonds. Ze wordt er eerst wakker van, maar "
+                    "daarna slaapt ze beter.",
+                ),
+            ],
+        ),
+        (
+            "ouder4@example.org",
+            "Iedereen heeft een mening over slapen: de grootouders, de buren, het internet. De "
+            "raad van het consultatiebureau was de enige die rekening hield met twee baby's.",
+            [
+                (
+                    "ouder6@example.org",
+                    "Die grootouders! Volgens de mijne moest de baby op de buik slapen. Gelukkig "
+                    "wist ik van het consultatiebureau dat dat niet veilig is.",
+                ),
+            ],
+        ),
+        (
+            "ouder6@example.org",
+            "Wat niet hielp: 'laat haar maar wat huilen'. Dat lukte mij gewoon niet. Wat wel "
+            "hielp: een verpleegkundige die zei dat elk kind anders is en dat ik niets fout "
+            "deed.",
+            [
+                (
+                    "ouder1@example.org",
+                    "Dat laatste zou elke ouder eens moeten horen. Dank je om dit te delen.",
+                ),
+            ],
+        ),
+        (
+            "ouder1@example.org",
+            "Ik kreeg een folder over veilig slapen, maar niemand vertelde wat je doet als je "
+            "baby alleen op je arm in slaap valt. Dat was net mijn grootste vraag.",
+            [
+                (
+                    "ouder4@example.org",
+                    "Dat herken ik. Wij kochten toen een draagdoek. Overdag maakte dat het een "
+                    "stuk makkelijker.",
+                ),
+            ],
+        ),
+        (
+            "ouder5@example.org",
+            "Mijn baby is pas een maand oud. Ik lees hier vooral mee en pik tips op. Fijn om te "
+            "zien dat jullie het ook niet altijd weten.",
+            [],
+        ),
+    ],
+}
+
+# Every discussion the demo seeds, in this order; a topic that has posts is left alone.
+DISCUSSIONS: list[dict[str, Any]] = [DISCUSSION, HOME_VISIT, CONSULTATION_DIARY, SLEEP_ADVICE]
+
+# "Herkenbaar" from demo parents: (project, topic, [(e-mail, the start of the post), …]).
+# In an answer-first topic only parents who answered react.
+REACTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "eerste-weken-thuis",
+        "de-eerste-weken",
+        [
+            ("ouder2@example.org", "De eerste nachten waren zwaar."),
+            ("ouder4@example.org", "De eerste nachten waren zwaar."),
+            ("ouder6@example.org", "De eerste nachten waren zwaar."),
+            ("ouder7@example.org", "De eerste nachten waren zwaar."),
+            ("ouder1@example.org", "De K&G-Lijn was heel vriendelijk"),
+            ("ouder3@example.org", "De K&G-Lijn was heel vriendelijk"),
+            ("ouder6@example.org", "De K&G-Lijn was heel vriendelijk"),
+            ("ouder1@example.org", "Ik kreeg zoveel papieren mee"),
+            ("ouder5@example.org", "Ik kreeg zoveel papieren mee"),
+            ("ouder7@example.org", "Ik kreeg zoveel papieren mee"),
+            ("ouder3@example.org", "Als papa voelde ik me"),
+            ("ouder4@example.org", "Als papa voelde ik me"),
+            ("ouder1@example.org", "Ik had graag een plek gehad"),
+            ("ouder5@example.org", "Ik had graag een plek gehad"),
+            ("ouder7@example.org", "Herkenbaar! Om drie uur"),
+            ("ouder2@example.org", "Wat goed ging:"),
+            ("ouder4@example.org", "Wat goed ging:"),
+        ],
+    ),
+    (
+        "eerste-weken-thuis",
+        "het-eerste-huisbezoek",
+        [
+            ("ouder5@example.org", "Ik vond het spannend"),
+            ("ouder6@example.org", "Ik vond het spannend"),
+            ("ouder7@example.org", "Ik vond het spannend"),
+            ("ouder1@example.org", "Het bezoek kwam op dag vijf"),
+            ("ouder2@example.org", "Het bezoek kwam op dag vijf"),
+        ],
+    ),
+    (
+        "slapen-in-het-eerste-jaar",
+        "raad-over-slapen",
+        [
+            ("ouder1@example.org", "Wat niet hielp:"),
+            ("ouder3@example.org", "Wat niet hielp:"),
+            ("ouder4@example.org", "Wat niet hielp:"),
+            ("ouder5@example.org", "Wat niet hielp:"),
+            ("ouder3@example.org", "Iedereen heeft een mening"),
+            ("ouder6@example.org", "Iedereen heeft een mening"),
+            ("ouder4@example.org", "Het advies om elke avond"),
+            ("ouder5@example.org", "Het advies om elke avond"),
+        ],
+    ),
+    (
+        "slapen-in-het-eerste-jaar",
+        "waar-slaapt-je-baby",
+        [
+            ("ouder1@example.org", "In een bedje naast ons bed."),
+            ("ouder5@example.org", "In een bedje naast ons bed."),
+            ("ouder6@example.org", "Met een tweeling wisselt"),
+        ],
+    ),
+]
+
 # Votes in the segment's poll "Waar slaapt je baby?": (e-mail, option number, comment).
 # Every voter is in the segment "Jonge gezinnen in Antwerpen" (their demo profile).
 POLL_VOTES: dict[str, Any] = {

@@ -1,5 +1,5 @@
 """What the topic page keeps between requests for every reader who would get the same: the
-thread (projects.thread), the page around it (projects.views.topic) and each member's
+thread (projects.thread), the page around it (projects.topic_page) and each member's
 standing in a topic. Every key holds the version tokens of what went into it and the code's
 fingerprint (config.versions), so nothing kept is ever served stale.
 """

@@ -1,13 +1,16 @@
-"""Wagtail admin for projects: post search, statistics and export, the moderation queue,
-and inviting a project's audience."""
+"""Wagtail admin for projects: the research team's dashboard, post search, statistics and
+export, the moderation queue, and inviting a project's audience."""
 
 from django.contrib.auth.models import Permission
+from django.templatetags.static import static
 from django.urls import path, re_path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from projects import admin_home, page_creation
 from projects.models import ProjectPage
 from projects.moderation_admin import moderation_queue
 from projects.rules import can_invite_audience, can_search_all_posts, can_view_project_statistics
@@ -15,6 +18,32 @@ from projects.services.moderation import user_can_moderate
 from projects.views import invitations as invitation_views
 from projects.views import search as search_views
 from projects.views import statistics as statistics_views
+
+# --- the dashboard ---
+
+
+@hooks.register("construct_homepage_panels")
+def add_research_panels(request, panels: list) -> None:
+    panels.extend(admin_home.panels_for(request))
+
+
+# --- creating pages: one page per form, and labelled rich text fields ---
+
+
+@hooks.register("before_create_page")
+def forward_to_the_page_this_form_created(request, parent_page, page_class):
+    return page_creation.page_creation_forward(request, parent_page, page_class)
+
+
+@hooks.register("after_create_page")
+def remember_the_page_this_form_created(request, page) -> None:
+    page_creation.page_creation_remember(request, page)
+
+
+@hooks.register("insert_editor_js")
+def editor_js() -> str:
+    return format_html('<script src="{}"></script>', static("js/admin_page_form.js"))
+
 
 # --- search, statistics and export ---
 

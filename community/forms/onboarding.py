@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from community.forms.pseudonym import pseudonym_clean, pseudonym_field
 from community.models import ConsentDocument, ConsentKind, User
-from community.services.pseudonyms import PSEUDONYM_TAKEN_MESSAGE, pseudonym_taken
-from community.validators import PSEUDONYM_MAX_LENGTH, validate_pseudonym
 
 ACCEPT_LABELS = {
     ConsentKind.RESEARCH_TERMS: _("I accept the research participation terms."),
@@ -27,17 +26,7 @@ class OnboardingForm(forms.Form):
     """A pseudonym (only for a member without one) and a tick for each live document the
     member has not accepted at its current version."""
 
-    pseudonym = forms.CharField(
-        label=_("Pseudonym"),
-        help_text=_(
-            "The name other parents see next to what you write. 3 to 30 characters: letters, "
-            "digits, spaces, “-” and “_”. Do not use your real name or e-mail address."
-        ),
-        error_messages={"required": _("Choose a pseudonym.")},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "maxlength": PSEUDONYM_MAX_LENGTH, "spellcheck": "false"}
-        ),
-    )
+    pseudonym = pseudonym_field(_("Pseudonym"))
 
     def __init__(self, *args, user: User, documents: list[ConsentDocument], **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -88,8 +77,4 @@ class OnboardingForm(forms.Form):
         return cleaned_data
 
     def clean_pseudonym(self) -> str:
-        pseudonym = " ".join(self.cleaned_data["pseudonym"].split())
-        validate_pseudonym(pseudonym)
-        if pseudonym_taken(pseudonym, exclude_user=self.user):
-            raise forms.ValidationError(PSEUDONYM_TAKEN_MESSAGE, code="taken")
-        return pseudonym
+        return pseudonym_clean(self.cleaned_data["pseudonym"], user=self.user)

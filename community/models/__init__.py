@@ -18,7 +18,7 @@ from community.models.profiles import (
     ServiceChannel,
 )
 from community.models.segments import Segment, SegmentRule
-from community.models.users import COMMUNITY_ROLES, Role, User, UserManager
+from community.models.users import COMMUNITY_ROLES, PseudonymHold, Role, User, UserManager
 
 __all__ = [
     "COMMUNITY_ROLES",
@@ -36,6 +36,7 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "Province",
+    "PseudonymHold",
     "Role",
     "Segment",
     "SegmentRule",

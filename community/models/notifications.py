@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from community.bidi import isolate
+
 
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("Replies to what I wrote")
@@ -103,7 +105,8 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         """The sentence in the active language (select_related("actor") avoids a query)."""
-        actor = self.actor.display_name if self.actor_id else _("A former member")
+        # Isolated: an Arabic or Hebrew pseudonym must not reorder the sentence (pages, mails).
+        actor = isolate(self.actor.display_name) if self.actor_id else _("A former member")
         template = NOTIFICATION_TEXTS.get(self.kind, "%(title)s")
         return str(template) % {"title": self.title, "actor": actor}
 

@@ -1,3 +1,5 @@
+import calendar
+import datetime
 import secrets
 
 from django.conf import settings
@@ -5,10 +7,16 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from community.validators import PSEUDONYM_MAX_LENGTH, validate_pseudonym
+from community.validators import (
+    PSEUDONYM_MAX_LENGTH,
+    pseudonym_normalize,
+    pseudonym_skeleton,
+    validate_pseudonym,
+)
 from config.queries import sql_compiled_once
 
 
@@ -26,6 +34,20 @@ class Role(models.TextChoices):
 # complaints officers do not: they read it as a signed-in account outside every audience
 # (least privilege; the README's role table).
 COMMUNITY_ROLES = (Role.RESEARCHER, Role.MODERATOR, Role.ADMIN)
+
+
+# A member changes their pseudonym at most once a month; the one they gave up stays theirs
+# for 90 days, so nobody can take it and pass for them with what they wrote before.
+PSEUDONYM_CHANGE_EVERY_MONTHS = 1
+PSEUDONYM_HELD_FOR = datetime.timedelta(days=90)
+
+
+def month_later(day: datetime.date, months: int = 1) -> datetime.date:
+    """The same day `months` calendar months later, or the month's last day when it is
+    shorter (31 January → 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def research_id_new() -> str:
@@ -146,6 +168,19 @@ class User(AbstractUser):
     research_id = models.CharField(
         _("research id"), max_length=32, unique=True, default=research_id_new, editable=False
     )
+    # Derived from the pseudonym on save (see save()); unique, so two look-alike pseudonyms
+    # can never both be in use, even when chosen at the same moment. NULL without a
+    # pseudonym, and for the later of two look-alikes that existed before skeletons did.
+    pseudonym_skeleton = models.TextField(  # noqa: DJ001 (NULLs never clash; "" would)
+        _("pseudonym skeleton"), null=True, blank=True, editable=False
+    )
+    pseudonym_changed_at = models.DateTimeField(
+        _("pseudonym last changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Empty while the member still has the pseudonym they chose first."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -170,15 +205,66 @@ class User(AbstractUser):
                 name="user_pseudonym_case_insensitive_unique",
                 violation_error_message=_("This pseudonym is taken. Choose another one."),
             ),
+            models.UniqueConstraint(
+                fields=["pseudonym_skeleton"],
+                name="user_pseudonym_skeleton_unique",
+                violation_error_message=_(
+                    "This pseudonym is taken, or looks too much like one that is. "
+                    "Choose another one."
+                ),
+            ),
         ]
+
+    # The pseudonym as last read from or written to the database: its skeleton is derived
+    # again only when it changes, so the later of two legacy look-alikes keeps saving.
+    _pseudonym_stored: str | None = None
 
     def __str__(self) -> str:
         return self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._pseudonym_stored = user.__dict__.get("pseudonym")
+        return user
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "pseudonym" in fields:
+            self._pseudonym_stored = self.__dict__.get("pseudonym")
+
+    def _pseudonym_skeleton_refresh(self) -> bool:
+        """Derive the skeleton again when the pseudonym changed; True when it did."""
+        if "pseudonym" not in self.__dict__ or self.pseudonym == self._pseudonym_stored:
+            return False
+        self.pseudonym_skeleton = pseudonym_skeleton(self.pseudonym) or None
+        return True
+
     def clean(self) -> None:
         super().clean()
         self.email = type(self).objects.normalize_email(self.email)
-        self.pseudonym = " ".join(self.pseudonym.split())
+        self.pseudonym = pseudonym_normalize(self.pseudonym)
+        self._pseudonym_skeleton_refresh()  # before full_clean() checks the constraints
+
+    def save(self, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        watched = update_fields is None or "pseudonym" in update_fields
+        if watched and self._pseudonym_skeleton_refresh() and update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "pseudonym_skeleton"}
+        super().save(**kwargs)
+        if "pseudonym" in self.__dict__:
+            self._pseudonym_stored = self.pseudonym
+
+    def pseudonym_change_allowed_on(self) -> datetime.date | None:
+        """The first day the member may change their pseudonym again; None when they may now.
+
+        The first choice (at onboarding) does not count: only a change starts the month."""
+        if self.pseudonym_changed_at is None:
+            return None
+        allowed_on = month_later(
+            timezone.localdate(self.pseudonym_changed_at), PSEUDONYM_CHANGE_EVERY_MONTHS
+        )
+        return allowed_on if timezone.localdate() < allowed_on else None
 
     @property
     def display_name(self) -> str:
@@ -239,3 +325,43 @@ class User(AbstractUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.staff_powers and super().has_module_perms(app_label)
+
+
+class PseudonymHoldQuerySet(models.QuerySet):
+    def active(self, now: datetime.datetime | None = None) -> "PseudonymHoldQuerySet":
+        return self.filter(held_until__gt=now or timezone.now())
+
+    def expired(self, now: datetime.datetime | None = None) -> "PseudonymHoldQuerySet":
+        return self.filter(held_until__lte=now or timezone.now())
+
+
+class PseudonymHold(models.Model):
+    """A pseudonym a member gave up: until `held_until` nobody else can take it or a look-alike
+    of it, and the member can take it back. Deleted with the account, which frees it at once,
+    as erasure always has."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="pseudonym_holds",
+    )
+    # The name itself, so the member sees (and downloads) what is kept for them.
+    pseudonym = models.CharField(_("pseudonym"), max_length=PSEUDONYM_MAX_LENGTH)
+    skeleton = models.TextField(_("pseudonym skeleton"), editable=False)
+    held_until = models.DateTimeField(_("held until"))
+    created_at = models.DateTimeField(_("given up at"), auto_now_add=True)
+
+    objects = PseudonymHoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("held pseudonym")
+        verbose_name_plural = _("held pseudonyms")
+        ordering = ["held_until", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["skeleton"], name="pseudonym_hold_skeleton_unique"),
+        ]
+        indexes = [models.Index(fields=["held_until"])]
+
+    def __str__(self) -> str:
+        return self.pseudonym

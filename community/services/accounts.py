@@ -67,7 +67,8 @@ def _audit_logs_scrub(*, user: User) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         former_member = translation.gettext("former member")
     addresses = user.emailaddress_set.values_list("email", flat=True)
-    traces = {trace.lower() for trace in [user.email, user.pseudonym, *addresses] if trace}
+    held = user.pseudonym_holds.values_list("pseudonym", flat=True)  # earlier pseudonyms
+    traces = {trace.lower() for trace in [user.email, user.pseudonym, *addresses, *held] if trace}
     content_type = ContentType.objects.get_for_model(user, for_concrete_model=False)
     for entry in ModelLogEntry.objects.filter(content_type=content_type, object_id=str(user.pk)):
         entry.label = former_member

@@ -21,6 +21,8 @@ MACHINE_ONLY_KEYS = {"html"}
 FIELD_LABELS = {
     "email": _("E-mail address"),
     "pseudonym": _("Pseudonym"),
+    "pseudonym_changed_at": _("Pseudonym last changed"),
+    "held_until": _("Reserved for you until"),
     "first_name": _("First name"),
     "last_name": _("Last name"),
     "language": _("Language of e-mails"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from community.bidi import isolate
 from community.forms.onboarding import OnboardingForm
 from community.services.consent import consent_documents_to_accept, member_onboarding_complete
 
@@ -35,7 +36,9 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     if user.is_staff_member or not (first_time or documents):
         return redirect(next_url or "member_dashboard")
 
-    form = OnboardingForm(request.POST or None, user=user, documents=documents)
+    form = OnboardingForm(
+        request.POST if request.method == "POST" else None, user=user, documents=documents
+    )
     if request.method == "POST" and form.is_valid():
         try:
             member_onboarding_complete(
@@ -49,12 +52,17 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             if first_time:
                 messages.success(
                     request,
-                    _("Welcome, %(pseudonym)s! Tell us a little about your family, if you like.")
-                    % {"pseudonym": user.pseudonym},
+                    _(
+                        "Welcome, %(pseudonym)s! You can take part now. Your research profile "
+                        "can wait: fill it in later, when it suits you."
+                    )
+                    % {"pseudonym": isolate(user.pseudonym)},
                 )
             else:
                 messages.success(request, _("Thank you. You can take part again."))
-            return redirect(next_url or ("profile_edit" if first_time else "member_dashboard"))
+            # My Meet the Parents opens with the projects open to them; the profile is an
+            # invitation further down that page, never a form in the way.
+            return redirect(next_url or "member_dashboard")
     return render(
         request,
         "community/onboarding.html",

@@ -1,21 +1,26 @@
-"""The member's research profile: optional, editable at any time."""
+"""The member's research profile (optional, editable at any time) and their pseudonym."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from community.bidi import isolate
 from community.forms.profile import (
     CHILDREN_HELP_TEXT,
     ProfileForm,
     age_band_label,
     children_formset,
 )
+from community.forms.pseudonym import PseudonymChangeForm
+from community.models.users import PSEUDONYM_HELD_FOR
 from community.services.profiles import profile_completeness, profile_for_member, profile_update
+from community.services.pseudonyms import member_pseudonym_change
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -62,5 +67,37 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             "age_bands": [age_band_label(child.month, today) for child in saved_children],
             "completeness": profile_completeness(profile),
             "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+def pseudonym_change(request: HttpRequest) -> HttpResponse:
+    """A parent changes the name other parents see: at most once a month (the page says when
+    again), the old one held for them for 90 days."""
+    user = request.user
+    if user.is_staff_member or not user.pseudonym:
+        raise Http404  # staff take no part as parents; a newcomer chooses at onboarding
+    allowed_on = user.pseudonym_change_allowed_on()
+    form = PseudonymChangeForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_pseudonym_change(user=user, pseudonym=form.cleaned_data["pseudonym"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your pseudonym is now %(pseudonym)s.") % {"pseudonym": isolate(user.pseudonym)},
+            )
+            return redirect("pseudonym_change")
+    return render(
+        request,
+        "community/pseudonym_change.html",
+        {
+            "form": form,
+            "allowed_on": allowed_on,
+            "holds": list(user.pseudonym_holds.active()),
+            "held_days": PSEUDONYM_HELD_FOR.days,
         },
     )

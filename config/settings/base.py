@@ -108,6 +108,16 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool(
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )
+# SQLite, the embedded default, serves a web process and a task worker at once: readers never
+# wait for the writer (WAL), a writer waits up to 20 s for the other instead of failing, and
+# every transaction takes the write lock when it starts, so one that reads and then writes never
+# fails halfway when the other process wrote in between (Django's deferred default would).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -146,8 +156,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Meet the Parents] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_BASE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "community.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
+    "login": "community.forms.accounts.LoginForm",
     "signup": "community.forms.accounts.SignupForm",
     "add_email": "community.forms.accounts.AddEmailForm",
+    "change_password": "community.forms.accounts.ChangePasswordForm",
+    "reset_password": "community.forms.accounts.ResetPasswordForm",
+    "reset_password_from_key": "community.forms.accounts.ResetPasswordKeyForm",
 }
 # Confirming the address in the browser that signed up logs the parent in and takes them
 # straight to choosing a pseudonym.
@@ -174,6 +188,7 @@ ACCOUNT_RATE_LIMITS = {
 
 # Staff pages hold parents' personal data: staff must use two-factor authentication there.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "community.adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "Meet the Parents"
 # Accept the code of the previous or next 30 seconds too: phone clocks drift, and a code
 # typed at the turn of a period should not fail.
@@ -187,6 +202,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+# One date format for people in each language: "30 november 2026" (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -73,7 +73,7 @@ class BilingualPage(Page):
             children = child_model.objects.child_of(self)
         try:
             child = children.get(slug=slug)
-        except Page.DoesNotExist as error:
+        except children.model.DoesNotExist as error:  # a page type's own, not Page's
             raise Http404 from error
         child._cached_parent_obj = self
         return child.route(request, remaining)

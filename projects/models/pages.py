@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -17,8 +17,47 @@ class HomePage(BilingualPage):
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     intro_en = RichTextField(_("introduction in English"), features=RICH_TEXT_FEATURES, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "A photo or illustration beside the introduction. It is cropped to landscape "
+            "around the focal point you set on the image."
+        ),
+    )
+    hero_image_alt = models.CharField(
+        _("image description"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it. Leave empty when the image "
+            "is only decoration."
+        ),
+    )
+    hero_image_alt_en = models.CharField(
+        _("image description in English"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the Dutch description."),
+    )
 
-    content_panels = [*BilingualPage.content_panels, FieldPanel("intro"), FieldPanel("intro_en")]
+    content_panels = [
+        *BilingualPage.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("intro_en"),
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+                FieldPanel("hero_image_alt_en"),
+            ],
+            heading=_("Home page image"),
+        ),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["projects.ProjectIndexPage", "projects.StandardPage"]
@@ -30,6 +69,10 @@ class HomePage(BilingualPage):
     @property
     def localized_intro(self) -> str:
         return self.localized("intro")
+
+    @property
+    def localized_hero_image_alt(self) -> str:
+        return self.localized("hero_image_alt")
 
     def get_context(self, request, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)

@@ -5,20 +5,19 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, PageManager
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -196,16 +195,14 @@ class ProjectPage(BilingualPage):
         return Coalesce(models.Subquery(waiting, output_field=models.IntegerField()), 0)
 
     def serve(self, request, *args, **kwargs):
-        """Projects are for members in the audience: visitors log in first, everyone else
-        outside the audience gets a 404, as if the project did not exist. Community staff
-        (including a researcher previewing a draft) always see it."""
-        user = request.user
-        if getattr(request, "is_preview", False):
-            return super().serve(request, *args, **kwargs)  # only editors reach a preview
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not self.audience_allows(user):
-            raise Http404
+        """Projects are for members in the audience: a visitor reads the public summary with
+        an invitation to log in or join, a member outside the audience a friendly 404
+        (projects.serving)."""
+        from projects.serving import project_refusal  # serving imports this module
+
+        refusal = project_refusal(request, self)
+        if refusal is not None:
+            return refusal
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs) -> dict:
@@ -236,9 +233,15 @@ class TopicPageForm(WagtailAdminPageForm):
     """The admin form of a topic: a poll needs two options, counted in the inline forms.
 
     The model's clean() runs before the inline options reach the page, so in the admin the
-    check is made here (and the model skips it)."""
+    check is made here (and the model skips it).
+
+    A slug taken from the title that another topic of the project already has gets a number
+    ("slapen-2") instead of an error; a slug typed by hand is the researcher's to change,
+    and its error is also listed at the top of the form (projects.page_creation explains
+    the autosave race that used to end there)."""
 
     def clean(self) -> dict:
+        self._derived_slug_made_unique()
         cleaned_data = super().clean()
         if cleaned_data.get("response_mode") == ResponseMode.POLL:
             formset = self.formsets.get("poll_options")
@@ -253,9 +256,27 @@ class TopicPageForm(WagtailAdminPageForm):
                 self.add_error("response_mode", _("A poll needs at least two options."))
         return cleaned_data
 
+    def _derived_slug_made_unique(self) -> None:
+        slug, title = self.cleaned_data.get("slug"), self.cleaned_data.get("title")
+        if not slug or not title or self.parent_page is None:
+            return
+        if slug not in {slugify(title), slugify(title, allow_unicode=True)}:
+            return
+        candidate, number = slug, 1
+        while not Page._slug_is_available(candidate, self.parent_page, self.instance):
+            number += 1
+            candidate = f"{slug}-{number}"
+        self.cleaned_data["slug"] = candidate
+
     def _post_clean(self) -> None:
         self.instance._poll_options_checked_by_form = True
         super()._post_clean()
+        # After every check (Wagtail's own on the dates run after clean()): a non-field
+        # error makes Wagtail list all errors, with their fields, above the tabs.
+        if "slug" in self.errors:
+            self.add_error(None, _("Choose another web address (slug) for this topic."))
+        if self.errors.keys() & {"go_live_at", "expire_at"}:
+            self.add_error(None, _("Check the publication dates on the Settings tab."))
 
 
 class TopicPage(BilingualPage):
@@ -279,6 +300,8 @@ class TopicPage(BilingualPage):
 
     content_panels = [
         *BilingualPage.content_panels,
+        # On the tab people look at, not alone on "Promote" (which topics then do without).
+        FieldPanel("slug"),
         FieldPanel("question"),
         FieldPanel("question_en"),
         FieldPanel("image"),
@@ -293,6 +316,7 @@ class TopicPage(BilingualPage):
             help_text=_("Only for topics where members answer with a poll."),
         ),
     ]
+    promote_panels: list = []
     search_fields = [*BilingualPage.search_fields, index.SearchField("question")]
 
     parent_page_types = ["projects.ProjectPage"]
@@ -325,9 +349,10 @@ class TopicPage(BilingualPage):
         return ProjectPage.objects.parent_of(self).get()
 
     def serve(self, request, *args, **kwargs):
-        from projects.views.topic import topic_page_response, topic_serve_guard
+        from projects.serving import topic_refusal  # serving imports this module
+        from projects.topic_page import topic_page_response
 
-        refusal = topic_serve_guard(request, self)
+        refusal = topic_refusal(request, self)
         if refusal is not None:
             return refusal
         request.is_preview = False
@@ -339,7 +364,7 @@ class TopicPage(BilingualPage):
         )
 
     def get_context(self, request, *args, **kwargs) -> dict:
-        from projects.views.topic import topic_context
+        from projects.topic_page import topic_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(topic_context(request, self, **kwargs))

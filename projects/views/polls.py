@@ -11,8 +11,8 @@ from projects import rules
 from projects.forms.polls import PollVoteForm
 from projects.models import ResponseMode, TopicPage
 from projects.services.polls import poll_vote
+from projects.topic_page import poll_with_form, topic_page_again
 from projects.views.posts import form_target, topic_address
-from projects.views.topic import poll_with_form, topic_page_again
 
 
 @login_required

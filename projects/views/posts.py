@@ -26,7 +26,7 @@ from projects.services.posts import (
     probe_create,
     reaction_toggle,
 )
-from projects.views.topic import topic_page_again
+from projects.topic_page import topic_page_again
 
 
 def _topic_or_404(user, pk: int) -> TopicPage:

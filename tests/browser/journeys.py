@@ -3,7 +3,7 @@ filling Wagtail's rich text fields and publishing a page in the admin."""
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.community.factories import TEST_PASSWORD, totp_code
 
@@ -21,6 +21,14 @@ def log_in(tab: Page, email: str, secret: str | None = None, password: str = TES
         tab.locator("#id_code").fill(totp_code(secret))
         tab.get_by_role("button", name="Aanmelden").click()
     expect(tab).not_to_have_url(re.compile(r"/accounts/"))
+
+
+def site_menu(tab: Page) -> Locator:
+    """The site header, its menu unfolded where a narrow screen folds it behind "Menu"."""
+    toggle = tab.locator(".site-menu__toggle")
+    if toggle.is_visible() and not tab.locator(".site-menu").evaluate("menu => menu.open"):
+        toggle.click()
+    return tab.get_by_role("banner")
 
 
 def rich_text_fill(tab: Page, name: str, text: str) -> None:

@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from community.models import User
+from tests.browser.journeys import site_menu
 from tests.community.factories import UserFactory, consent_accept_all, consent_documents_publish
 
 pytestmark = [
@@ -31,7 +32,8 @@ def test_parent_signs_up_verifies_chooses_a_pseudonym_and_reaches_the_dashboard(
     consent_documents_publish()
 
     page.goto("/en/")
-    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Join").click()
+    account = site_menu(page).get_by_role("navigation", name="Your account")
+    account.get_by_role("link", name="Join").click()
     expect(page).to_have_url(re.compile(r"/en/accounts/signup/$"))
     page.locator("#id_email").fill("nieuw@example.org")
     page.locator("#id_password1").fill(NEW_PASSWORD)
@@ -59,14 +61,10 @@ def test_parent_signs_up_verifies_chooses_a_pseudonym_and_reaches_the_dashboard(
     page.get_by_label("Pseudonym").fill("Mama Beer")
     page.get_by_role("button", name="Save and continue").click()
 
-    expect(page).to_have_url(re.compile(r"/en/my/profile/$"))
-    expect(page.get_by_text("Welcome, Mama Beer!")).to_be_visible()
-    assert User.objects.members().filter(pseudonym="Mama Beer").exists()
-    page.get_by_role("navigation", name="Your account").get_by_role(
-        "link", name="My Meet the Parents"
-    ).click()
-
+    # Projects first; the long profile form is an invitation for later.
     expect(page).to_have_url(re.compile(r"/en/my/$"))
+    expect(page.get_by_text("Your research profile can wait")).to_be_visible()
+    assert User.objects.members().filter(pseudonym="Mama Beer").exists()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_fits_the_phone(page)
     assert page.csp_violations == []
@@ -101,6 +99,37 @@ def test_parent_resets_a_forgotten_password_from_the_login_page(page, live_serve
     page.locator("main form button[type=submit]").click()
 
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
+    expect(site_menu(page).get_by_role("button", name="Afmelden")).to_be_visible()
     assert_fits_the_phone(page)
+    assert page.csp_violations == []
+
+
+def test_wrong_passwords_lock_the_login_for_minutes_and_lead_to_a_new_password(page, live_server):
+    consent_documents_publish()
+    parent = UserFactory(email="ouder@example.org", pseudonym="Mama Beer")
+    consent_accept_all(parent)
+
+    page.goto("/accounts/login/")
+    for _attempt in range(6):
+        page.locator("#id_login").fill("ouder@example.org")
+        page.locator("#id_password").fill("niet-mijn-wachtwoord")
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("main .alert--error")).to_be_visible()
+
+    lockout = page.locator("main .alert--error")
+    expect(lockout).to_contain_text("Wacht 5 minuten en probeer het dan opnieuw")
+    # The typed address stays; the browser's own English bubbles never show (novalidate).
+    expect(page.locator("#id_login")).to_have_value("ouder@example.org")
+    assert_fits_the_phone(page)
+    lockout.get_by_role("link", name="kies een nieuw wachtwoord").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kies een nieuw wachtwoord")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main .field--error")).to_be_visible()
+    page.locator("#id_email").fill("ouder@example.org")
+    page.locator("main form button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/done/$"))
+    assert mail.outbox[-1].to == ["ouder@example.org"]
     assert page.csp_violations == []

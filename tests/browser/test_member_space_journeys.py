@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from community.models import User
 from projects.models import Post, ProjectIndexPage
+from tests.browser.journeys import site_menu
 from tests.community.factories import TEST_PASSWORD, UserFactory
 from tests.projects.factories import PostFactory, ProjectPageFactory, TopicPageFactory
 
@@ -38,7 +39,7 @@ def log_in(page, email: str = EMAIL) -> None:
     page.goto("/en/accounts/login/")
     page.get_by_label(re.compile(r"^E-?mail", re.IGNORECASE)).fill(email)
     page.get_by_label(re.compile(r"^Password")).fill(TEST_PASSWORD)
-    page.get_by_role("button", name=re.compile(r"^Sign In$", re.IGNORECASE)).click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
 
 
 def assert_fits_and_obeys_the_policy(page) -> None:
@@ -93,7 +94,7 @@ def test_parent_deletes_their_account_and_cannot_log_in_again(page):
     page.get_by_role("button", name="Delete my account for good").click()
     expect(page).to_have_url(re.compile(r"/en/$"))
     expect(page.get_by_role("status")).to_contain_text("Your account is deleted")
-    account_menu = page.get_by_role("navigation", name="Your account")
+    account_menu = site_menu(page).get_by_role("navigation", name="Your account")
     expect(account_menu.get_by_role("link", name="Log in")).to_be_visible()
     assert not User.objects.filter(email=EMAIL).exists()
     assert not Post.objects.exists()  # the box was ticked

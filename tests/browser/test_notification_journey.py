@@ -26,7 +26,7 @@ def test_parent_opens_a_notification_and_changes_email_settings(page):
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     page.goto("/en/")
 
-    account = page.get_by_role("navigation", name="Your account")
+    account = page.get_by_role("banner")  # on a phone the bell, beside the folded menu
     account.get_by_role("link", name=re.compile(r"Notifications.*2 unread")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

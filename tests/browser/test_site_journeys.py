@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from community.models import Role
 from projects.models import ProjectIndexPage
+from tests.browser.journeys import site_menu
 from tests.community.factories import TEST_PASSWORD, UserFactory, totp_code
 
 pytestmark = [
@@ -20,12 +21,12 @@ def test_visitor_switches_language_and_back_and_uses_the_skip_link(page):
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.get_by_role("heading", level=1)).to_have_text("Meet the Parents")
 
-    page.get_by_role("link", name=re.compile("English")).click()
+    site_menu(page).get_by_role("link", name=re.compile("English")).click()
     expect(page).to_have_url(re.compile(r"/en/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+    expect(site_menu(page).get_by_role("navigation", name="Main menu")).to_be_visible()
 
-    page.get_by_role("link", name=re.compile("Nederlands")).click()
+    site_menu(page).get_by_role("link", name=re.compile("Nederlands")).click()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("html")).to_have_attribute("lang", "nl")
 
@@ -44,11 +45,12 @@ def test_researcher_sets_up_two_factor_then_works_in_the_admin(page):
     researcher = UserFactory(email="onderzoeker@example.org", roles=[Role.RESEARCHER])
 
     page.goto("/")
-    page.get_by_role("navigation", name="Je account").get_by_role("link", name="Aanmelden").click()
+    account = site_menu(page).get_by_role("navigation", name="Je account")
+    account.get_by_role("link", name="Aanmelden").click()
     page.get_by_label(re.compile(r"^E-mail")).fill(researcher.email)
     page.get_by_label(re.compile(r"^Wachtwoord")).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
-    page.get_by_role("link", name="Medewerkers").click()
+    site_menu(page).get_by_role("link", name="Medewerkers").click()
 
     # allauth asks for the password again before a second factor can be added; the code
     # from the new app counts as this session's second factor.

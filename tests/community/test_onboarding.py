@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 GATE = "community.middleware.MemberOnboardingMiddleware"
 ACCEPT_ALL = {"accept_research_terms": "1", "accept_privacy_notice": "1"}
+TAKEN = "This pseudonym is taken, or looks too much like one that is. Choose another one."
 
 
 def url(name: str, language: str = "en", **kwargs) -> str:
@@ -216,7 +217,7 @@ def test_member_can_take_part_asks_the_database_once_per_request(member, django_
 # --- the onboarding form --------------------------------------------------------------
 
 
-def test_newcomer_chooses_a_pseudonym_accepts_and_continues_to_the_profile(
+def test_newcomer_chooses_a_pseudonym_accepts_and_lands_on_the_projects_open_to_them(
     client, newcomer, consent_documents
 ):
     client.force_login(newcomer)
@@ -224,7 +225,7 @@ def test_newcomer_chooses_a_pseudonym_accepts_and_continues_to_the_profile(
     response = client.post(url("member_onboarding"), {"pseudonym": "  Mama   Beer ", **ACCEPT_ALL})
 
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == url("profile_edit")
+    assert response["Location"] == url("member_dashboard")
     newcomer.refresh_from_db()
     assert newcomer.pseudonym == "Mama Beer"
     records = ConsentRecord.objects.filter(user=newcomer)
@@ -309,9 +310,7 @@ def test_pseudonym_taken_in_any_case_is_refused(client, newcomer, consent_docume
 
     response = client.post(url("member_onboarding"), {"pseudonym": typed, **ACCEPT_ALL})
 
-    assert response.context["form"].errors == {
-        "pseudonym": ["This pseudonym is taken. Choose another one."]
-    }
+    assert response.context["form"].errors == {"pseudonym": [TAKEN]}
     assert f'value="{typed}"' in response.content.decode()
     assert not ConsentRecord.objects.exists()
 
@@ -353,7 +352,7 @@ def test_onboarding_follows_a_safe_next_and_ignores_another_site(
 
     response = client.post(url("member_onboarding"), data)
 
-    assert response["Location"] == url("profile_edit")
+    assert response["Location"] == url("member_dashboard")
     client.force_login(UserFactory(pseudonym=""))
     data = {"pseudonym": "Papa Beer", **ACCEPT_ALL, "next": project_page.get_url()}
     response = client.post(url("member_onboarding"), data)
@@ -452,3 +451,32 @@ def test_demo_parents_skip_onboarding(client, home_page):
         assert document.version == 1
         assert document.title_en
         assert document.body_en
+
+
+def test_newcomer_lands_on_the_open_projects_with_the_profile_as_an_invitation(
+    client, newcomer, consent_documents, project_page
+):
+    client.force_login(newcomer)
+
+    response = client.post(
+        url("member_onboarding"), {"pseudonym": "Mama Beer", **ACCEPT_ALL}, follow=True
+    )
+
+    assert response.redirect_chain == [(url("member_dashboard"), HTTPStatus.FOUND)]
+    html = response.content.decode()
+    assert (
+        "Welcome, \u2068Mama Beer\u2069! You can take part now. Your research profile can wait: "
+        "fill it in later, when it suits you."
+    ) in html
+    assert html.index("Projects open to you") < html.index("Tell us a little more, if you like")
+    assert "Sleeping" in html  # the project open to them, in the page's language
+    assert "profile-form" not in html  # the long form is one click away, not in the way
+
+
+def test_a_member_accepting_a_new_version_goes_back_to_the_dashboard(client, member):
+    document = publish_new_version(ConsentDocument.objects.get(kind="research_terms"))
+    client.force_login(member)
+
+    response = client.post(url("member_onboarding"), {f"accept_{document.kind}": document.version})
+
+    assert response["Location"] == url("member_dashboard")

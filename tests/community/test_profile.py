@@ -518,3 +518,15 @@ def test_profile_page_uses_no_inline_script_or_style(client, parent):
     assert "<script>" not in html
     assert "style=" not in html
     assert 'src="/static/js/profile.js"' in html
+
+
+@pytest.mark.parametrize(("role", "offered"), [("parent", True), ("moderator", False)])
+def test_the_profile_page_links_to_the_pseudonym_page_for_parents_only(
+    client_for_role, role, offered
+):
+    html = client_for_role(role).get(PROFILE_URL).content.decode()
+
+    with translation.override("en"):
+        link = f'href="{reverse("pseudonym_change")}"'
+    assert (link in html) is offered
+    assert ("Other parents know you as <bdi>" in html) is offered

@@ -102,7 +102,7 @@ def test_dutch_signup_keeps_dutch_for_our_emails(client):
             GOOD_PASSWORD,
             "een-ander-wachtwoord-42",
             "password2",
-            "You must type the same password each time.",
+            "The two passwords are not the same. Type the same one twice.",
         ),
     ],
 )
@@ -223,7 +223,11 @@ def test_login_answers_the_same_for_a_registered_and_an_unknown_address(client):
     assert (
         known.context["form"].errors
         == unknown.context["form"].errors
-        == {"__all__": ["The email address and/or password you specified are not correct."]}
+        == {
+            "__all__": [
+                "This e-mail address and password do not belong together. Check both and try again."
+            ]
+        }
     )
 
 
@@ -326,7 +330,8 @@ def test_five_wrong_passwords_block_the_account_for_a_while(client):
     )
 
     assert response.context["form"].errors["__all__"] == [
-        "Too many failed login attempts. Try again later."
+        "You typed a wrong password too often. Wait 5 minutes and try again, or "
+        '<a href="/en/accounts/password/reset/">choose a new password</a>.'
     ]
     assert "_auth_user_id" not in client.session
 
@@ -363,7 +368,7 @@ def test_password_reset_by_mail_link_sets_a_new_password_once(client, mailoutbox
     member.refresh_from_db()
     assert member.check_password(GOOD_PASSWORD)
     used = client.get(link, follow=True)
-    assert "The password reset link was invalid" in used.content.decode()
+    assert "The link to choose a new password was already used" in used.content.decode()
 
 
 def test_changing_the_address_takes_effect_only_after_verifying_the_new_one(

@@ -60,7 +60,7 @@ def test_login_with_wrong_password_shows_a_translated_error_and_keeps_the_email(
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
     assert 'value="ouder@example.org"' in body
-    assert "wachtwoord is niet correct" in body
+    assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in body
     assert "_auth_user_id" not in client.session
 
 

@@ -465,6 +465,26 @@ def test_hide_without_a_reason_is_refused_and_the_note_is_kept(client_for_role, 
     assert not ModerationDecision.objects.exists()
 
 
+def test_an_empty_hide_reason_gets_our_own_dutch_message_not_the_browsers(
+    client_for_role, flagged_post
+):
+    """The browser's "Please fill out this field" bubble speaks the browser's language: the
+    queue's forms leave the check to the server, which answers in Dutch next to the field."""
+    client = client_for_role("moderator")
+    html = client.get(QUEUE_URL).content.decode()
+    hide_reason = html.split(f'id="hide-reason-{flagged_post.pk}"', 1)[1].split(">", 1)[0]
+    assert " required" not in hide_reason and 'aria-required="true"' in hide_reason
+    assert html.count('<form method="post" novalidate>') == html.count('<form method="post"')
+
+    response = decide(client, flagged_post, ModerationAction.HIDE, reason="")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    message = "Vertel de schrijver waarom de bijdrage verborgen is."
+    assert f'<p class="error-message" id="hide-error-{flagged_post.pk}">{message}</p>' in html
+    assert f'aria-describedby="hide-error-{flagged_post.pk}"' in html
+
+
 def test_empty_note_is_refused(client_for_role, flagged_post):
     response = decide(client_for_role("moderator"), flagged_post, ModerationAction.NOTE)
     assert response.status_code == HTTPStatus.BAD_REQUEST

@@ -51,11 +51,9 @@ def test_project_for_all_members_is_open_to_every_member_and_staff(
 ):
     response = client_for_role(role).get(dutch_url(project_page))
 
+    assert response.status_code == HTTPStatus.OK
     if role == "anonymous":
-        assert response.status_code == HTTPStatus.FOUND
-        assert response["Location"].startswith("/accounts/login/?next=")
-    else:
-        assert response.status_code == HTTPStatus.OK
+        assert f"/accounts/login/?next={dutch_url(project_page)}" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -65,7 +63,6 @@ def test_project_for_a_segment_answers_404_outside_the_segment(
     response = client_for_role(role).get(dutch_url(segment_project))
 
     expected = {
-        "anonymous": HTTPStatus.FOUND,
         "parent": HTTPStatus.OK,
         "other_parent": HTTPStatus.NOT_FOUND,
     }.get(role, HTTPStatus.OK)

@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 
 from community.models import Notification
 from projects import renderings, thread
+from projects import topic_page as topic_views
 from projects.models import PollOption, Post, PostStatus, ResponseMode
 from projects.services.moderation import moderation_decide
 from projects.services.posts import reaction_toggle
-from projects.views import topic as topic_views
 from tests.community.factories import NotificationFactory, consent_accept_all
 from tests.conftest import dutch_url
 from tests.projects.factories import TopicPageFactory, post_write

@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from wagtail.models import Page, Revision
 
 from community.models import Role, User
 from projects.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from projects.models import PollVote, Post, SiteLinks
+from projects.models import PollVote, Post, ProjectPage, Reaction, SiteLinks
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,7 @@ def table_sizes() -> dict[str, int]:
         "site_links": SiteLinks.objects.count(),
         "posts": Post.objects.count(),
         "votes": PollVote.objects.count(),
+        "reactions": Reaction.objects.count(),
     }
 
 
@@ -105,3 +107,60 @@ def test_seed_demo_has_a_real_discussion_and_a_poll_with_five_voters(client):
     assert PollVote.objects.filter(option__topic=poll).values("user").distinct().count() >= 5
     # Voters chose as members of the segment: the poll service let each vote once.
     assert Post.objects.filter(topic=poll).count() == 2
+
+
+def test_seed_demo_shows_a_living_community_in_every_topic_a_parent_can_answer(client):
+    from projects.models import ResponseMode, TopicPage
+
+    call_command("seed_demo", stdout=StringIO())
+
+    for topic in TopicPage.objects.exclude(response_mode=ResponseMode.POLL):
+        posts = Post.objects.filter(topic=topic, parent__isnull=True)
+        assert posts.values("author").distinct().count() >= 3, topic.slug
+    for slug in ("de-eerste-weken", "het-eerste-huisbezoek", "raad-over-slapen"):
+        reactions = Reaction.objects.filter(post__topic__slug=slug)
+        assert reactions.values("user").distinct().count() >= 3, slug
+        assert Post.objects.filter(topic__slug=slug, parent__isnull=False).count() >= 4, slug
+    # A researcher asked a follow-up question in the diary, which only its author reads.
+    probe = Post.objects.get(is_probe=True)
+    assert probe.topic.response_mode == ResponseMode.PRIVATE
+    assert probe.author.email == "onderzoeker@example.org"
+    # Every post is published: no demo text waits for a moderator.
+    assert not Post.objects.exclude(status="published").exists()
+
+
+def test_seed_demo_dates_the_posts_over_the_days_before(client):
+    from django.utils import timezone
+
+    call_command("seed_demo", stdout=StringIO())
+
+    answers = Post.objects.filter(topic__slug="de-eerste-weken", parent__isnull=True)
+    times = list(answers.order_by("pk").values_list("created_at", flat=True))
+    assert times == sorted(times)  # the thread reads in the order it was written
+    assert times[-1] < timezone.now()
+    assert times[-1] - times[0] > datetime.timedelta(days=2)
+    for reply in Post.objects.filter(parent__isnull=False).select_related("parent"):
+        assert reply.created_at >= reply.parent.created_at
+
+
+def test_seed_demo_poll_results_show_to_a_parent_who_voted(client):
+    from projects.models import TopicPage
+
+    call_command("seed_demo", stdout=StringIO())
+    poll = TopicPage.objects.get(response_mode="poll")
+    voter = User.objects.get(email="ouder1@example.org")
+    assert PollVote.objects.filter(option__topic=poll, user=voter).exists()
+    client.force_login(voter)
+
+    html = client.get(poll.get_url()).content.decode()
+
+    assert 'class="poll-results"' in html
+    assert "Mama Merel" in html  # a comment with the vote, as a post
+
+
+def test_seed_demo_projects_belong_to_the_demo_researcher():
+    call_command("seed_demo", stdout=StringIO())
+
+    researcher = User.objects.get(email="onderzoeker@example.org")
+    owners = set(ProjectPage.objects.values_list("owner", flat=True))
+    assert owners == {researcher.pk}

@@ -64,11 +64,11 @@ def _bulk_posts(topic, count: int, authors) -> list[Post]:
     return posts
 
 
-def test_anonymous_visitor_is_sent_to_log_in(client, topic_page):
+def test_anonymous_visitor_is_invited_to_log_in_on_the_topic_itself(client, topic_page):
     response = client.get(dutch_url(topic_page))
 
-    assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"].startswith("/accounts/login/")
+    assert response.status_code == HTTPStatus.OK
+    assert f"/accounts/login/?next={dutch_url(topic_page)}" in response.content.decode()
 
 
 def test_topic_outside_the_audience_does_not_exist_for_a_parent(client, parent, project_page):

@@ -16,13 +16,12 @@ from community import demo_content as community_demo
 from community import demo_profiles
 from community.models import Role, Segment, User
 from community.services import user_create
-from projects import demo_content
+from projects import demo_content, demo_discussions
 from projects.models import (
     Audience,
     HomePage,
     PollOption,
     PollVote,
-    Post,
     ProjectIndexPage,
     ProjectPage,
     ResponseMode,
@@ -31,7 +30,6 @@ from projects.models import (
     TopicPage,
 )
 from projects.services.polls import poll_vote
-from projects.services.posts import post_create
 
 DEMO_PASSWORD = "demo-ouders-2026"
 DEMO_ACCOUNTS: list[tuple[str, str, list[Role]]] = [
@@ -69,7 +67,8 @@ class Command(BaseCommand):
             demo_profiles.demo_profiles_seed()
             demo_profiles.demo_segment_seed(created_by_email="onderzoeker@example.org")
             created_pages += self.seed_segment_project(ProjectIndexPage.objects.get())
-            created_posts = self.seed_discussion() + self.seed_poll_votes()
+            created_posts = demo_discussions.discussions_seed() + self.seed_poll_votes()
+            demo_discussions.reactions_seed()
             for seed in self.other_apps_demo_seeds():
                 seed(stdout=self.stdout)
         self.stdout.write(f"Demo discussion ready ({created_posts} posts and votes created).")
@@ -167,6 +166,8 @@ class Command(BaseCommand):
             contact_name=spec["contact_name"],
             contact_email=spec["contact_email"],
             audience=Audience.SEGMENTS if segments else Audience.ALL,
+            # The demo researcher's own projects, as on their admin home ("My projects").
+            owner=User.objects.filter(email__iexact="onderzoeker@example.org").first(),
         )
         index.add_child(instance=project)
         if segments:
@@ -196,25 +197,6 @@ class Command(BaseCommand):
         return TopicPage.objects.filter(
             slug=topic_slug, path__startswith=ProjectPage.objects.get(slug=project_slug).path
         ).first()
-
-    def seed_discussion(self) -> int:
-        """The demo parents' answers and replies in the first topic, written through the
-        posting service (checks, notifications); nothing when the topic has posts already."""
-        spec = demo_content.DISCUSSION
-        topic = self._topic(spec["project"], spec["topic"])
-        if topic is None or Post.objects.filter(topic=topic).exists():
-            return 0
-        parents = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
-        created = 0
-        for email, text, replies in spec["posts"]:
-            answer = post_create(author=parents[email], topic=topic, text=text)
-            created += 1
-            for reply_email, reply_text in replies:
-                post_create(
-                    author=parents[reply_email], topic=topic, text=reply_text, parent=answer
-                )
-                created += 1
-        return created
 
     def seed_poll_votes(self) -> int:
         """Votes (some with a comment) in the segment's poll, so its results show; each demo

@@ -17,8 +17,7 @@ import hashlib
 import re
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -35,17 +34,6 @@ from projects.renderings import Renderings, indentation_removed
 from projects.routing import tree_generation
 from projects.services.polls import PollState, poll_state
 from projects.thread import cursor_parse, standing_for, thread_for, thread_tokens
-
-
-def topic_serve_guard(request: HttpRequest, topic: TopicPage) -> HttpResponse | None:
-    """Visitors log in first; a topic outside the reader's audience does not exist for them."""
-    if getattr(request, "is_preview", False):
-        return None  # only editors in the admin reach a preview
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not rules.can_view_topic(request.user, topic):
-        raise Http404
-    return None
 
 
 def topic_context(
