@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
 from wagtail.models import Page
 
@@ -9,6 +10,21 @@ from tests.community.factories import TEST_PASSWORD, UserFactory, totp_activate,
 from tests.projects.factories import ProjectPageFactory, StandardPageFactory, TopicPageFactory
 
 ROLES = ["anonymous", "parent", "other_parent", "moderator", "researcher", "admin"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """Browser tests put a threaded live server in front of the database. An in-memory SQLite
+    database would give every server thread the one connection, so two requests at once (an
+    autosave and a publish) tangle each other's savepoints; a run with browser tests gets a
+    file, so each thread has its own connection, as in production."""
+    settings = connections["default"].settings_dict
+    has_browser_tests = any(item.get_closest_marker("browser") for item in request.session.items)
+    if settings["ENGINE"].endswith("sqlite3") and has_browser_tests:
+        database = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        settings.setdefault("TEST", {})["NAME"] = str(database)
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,14 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started once the test database exists: it shares the
+    test's connection with its threads only for an in-memory database, and our runs with
+    browser tests use a file (tests/conftest.py), so each server thread connects on its own."""
+    return live_server
+
+
 def _tab(browser, live_server, viewport: dict) -> "Page":
     """A fresh browser context and tab, recording content security policy violations."""
     context = browser.new_context(base_url=live_server.url, viewport=viewport)

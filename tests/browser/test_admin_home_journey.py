@@ -99,6 +99,9 @@ def test_publishing_a_topic_while_the_autosave_is_on_its_way_makes_one_topic(
     tab.route(re.compile(r".*/admin/pages/add/projects/topicpage/\d+/$"), hold_the_first_autosave)
     tab.goto(f"/admin/pages/add/projects/topicpage/{project.pk}/")
     no_serious_findings(tab)  # the rich text boxes have names
+    # Wagtail takes the form's "saved" state two seconds after it loads; what is typed before
+    # counts as the starting point and is never autosaved.
+    tab.wait_for_function("() => window.wagtail.app.queryController('w-unsaved').initialFormData")
     tab.locator("#id_title").fill("Borst of fles?")
     rich_text_fill(tab, "question", "Hoe voed je je baby nu?")
     for _ in range(100):
