@@ -29,7 +29,10 @@ def version_tokens(*names: str) -> list[str]:
     for name in names:
         if name not in found:
             cache.add(name, uuid.uuid4().hex, timeout=None)
-            found[name] = cache.get(name)
+            # A cache that cannot be reached reads as empty: a token of this request alone
+            # then builds everything afresh, rather than keeping it under None for the
+            # whole outage and serving it after a change nobody could record.
+            found[name] = cache.get(name) or uuid.uuid4().hex
     return [found[name] for name in names]
 
 

@@ -8,6 +8,8 @@ updates. Each feature keeps its predicates in its own block below.
 
 from community.models import Role, User
 from community.models.users import COMMUNITY_ROLES
+from insights.models.exports import ExportKind
+from projects.rules import can_export_posts
 
 
 def _is_researcher_or_admin(user: User) -> bool:
@@ -128,4 +130,28 @@ def can_code_in_round(user: User, coding_round) -> bool:
     """A coder codes in the round until they mark their coding done."""
     return can_code(user) and any(
         entry.coder_id == user.pk and entry.done_at is None for entry in coding_round.coders.all()
+    )
+
+
+# --- export jobs ---
+
+
+def can_start_export(user: User, kind: str) -> bool:
+    """A project's posts: whoever may export posts (projects.rules.can_export_posts); its
+    coded excerpts: whoever may export coded data. Both are researchers and administrators."""
+    if kind == ExportKind.CODED_EXCERPTS:
+        return can_export_coded_data(user)
+    return can_export_posts(user)
+
+
+def can_list_exports(user: User) -> bool:
+    """Everyone who may start an export sees their own exports."""
+    return can_export_posts(user) or can_export_coded_data(user)
+
+
+def can_download_export(user: User, job) -> bool:
+    """The export permission of today's downloads, and only the person who asked for the
+    file or an administrator: another researcher's export stays theirs."""
+    return can_export_posts(user) and (
+        job.requested_by_id == user.pk or user.is_superuser or user.has_role(Role.ADMIN)
     )

@@ -26,3 +26,17 @@ urlpatterns += [
         name="update_detail_dutch_path",
     ),
 ]
+
+# --- export jobs (staff) ---
+# The "export ready" notification links here: notifications store a path and prefix /en/
+# for English readers (Notification.localized_url), and the Wagtail admin has no /en/
+# address, so this path (in both languages) forwards to the list of one's exports.
+from django.views.generic import RedirectView  # noqa: E402
+
+urlpatterns += [
+    path(
+        "exports/",
+        RedirectView.as_view(pattern_name="insights_admin_exports"),
+        name="insights_exports_redirect",
+    ),
+]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, post_page_move
+from wagtail.signals import post_page_move
 
 from projects.models import Post, SiteLinks
 from projects.routing import tree_changed
@@ -34,14 +34,20 @@ def forget_tree_on_restriction_groups(**kwargs) -> None:
 # --- posts: members hear about a new topic in their project ---
 
 
-@receiver(page_published)
-def topic_first_published(sender, instance, **kwargs) -> None:
-    """The first time a topic goes live (now or at its scheduled time), tell its audience."""
+@receiver(post_save)
+def topic_first_published(sender, instance, update_fields=None, **kwargs) -> None:
+    """The first time a topic goes live (now or at its scheduled time), queue its announcement
+    to the audience. In the save that makes it live, inside Page.save's transaction: the live
+    topic and its queued announcement commit together, or neither does."""
     from projects.models import TopicPage
     from projects.services.topic_notifications import topic_published_notify
 
-    if isinstance(instance, TopicPage) and instance.first_published_at == (
-        instance.last_published_at
+    if (
+        isinstance(instance, TopicPage)
+        and update_fields is None
+        and instance.live
+        and instance.first_published_at is not None
+        and instance.first_published_at == instance.last_published_at
     ):
         topic_published_notify(topic=instance)
 

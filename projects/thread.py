@@ -5,7 +5,8 @@ Rendering a page of a hundred posts costs tens of milliseconds, and most readers
 see exactly the same posts: the published ones. That rendering is kept in the shared cache
 per topic, page, language and whether the reader may write, and the last few in each
 process's memory as well. What differs per reader is filled in on every request: each
-post's footer (react, edit, delete, report; see post_actions.html) and the form token.
+post's footer (react, edit, delete, report; see post_actions.html), the form token and the
+reply boxes' one-time keys (projects.submission).
 
 The shared rendering serves only readers who see exactly the published posts: a member, not
 staff, in an open or poll topic, or in an answer-first topic once they answered, with no post
@@ -43,6 +44,7 @@ from config.versions import code_fingerprint, kept_while_current, version_renew,
 from projects.models import Post, PostStatus, Reaction, TopicPage, TopicStanding
 from projects.renderings import CACHE_SECONDS, Renderings, indentation_removed
 from projects.rules import TopicReader
+from projects.submission import SUBMISSION_KEY_MARK, submission_keys_fill
 
 POSTS_PER_PAGE = 50
 AUTHORS_KEY = "thread-authors"
@@ -262,6 +264,7 @@ def _render(
             "reply_to": reply_to,
             "reply_form": reply_form,
             "csrf_token": _CSRF_MARK,
+            "submission_key_mark": SUBMISSION_KEY_MARK,
         },
     )
     if reply_form is None:
@@ -406,4 +409,5 @@ def thread_for(
         part if index % 2 == 0 else token if part is None else actions(posts[part])
         for index, part in enumerate(rendered.parts)
     )
-    return mark_safe(html), rendered.next_cursor
+    # Each reply box gets a one-time key of this reader's own (projects.submission).
+    return mark_safe(submission_keys_fill(html)), rendered.next_cursor

@@ -6,10 +6,11 @@ so the page costs the same number of queries for 5 or 500 posts and the template
 
 The page around a shared thread is the same for all of those readers as well, so it is
 rendered once for them and kept like the thread (projects.renderings), with holes for what is
-each reader's own: the form token and the thread with their footers. Such a page is kept
-under everything the template shows that can differ between them (_PAGE_KEY_FLAGS, language,
-address, the page tree's generation, unread notifications). Anything else
-personal must not go into topic_page.html or the layout.
+each reader's own: the form token, the answer box's one-time key (projects.submission) and
+the thread with their footers. Such a page is kept under everything the template shows that
+can differ between them (_PAGE_KEY_FLAGS, language, address, the page tree's generation,
+unread notifications). Anything else personal must not go into topic_page.html or the
+layout.
 """
 
 import functools
@@ -28,11 +29,12 @@ from django.utils.translation import get_language
 from config.versions import code_fingerprint
 from projects import rules
 from projects.forms.polls import PollVoteForm
-from projects.forms.posts import PostForm
+from projects.forms.posts import PostCreateForm, PostForm
 from projects.models import ResponseMode, TopicPage
 from projects.renderings import Renderings, indentation_removed
 from projects.routing import tree_generation
 from projects.services.polls import PollState, poll_state
+from projects.submission import SUBMISSION_KEY_MARK, submission_keys_fill
 from projects.thread import cursor_parse, standing_for, thread_for, thread_tokens
 
 
@@ -151,33 +153,43 @@ def topic_page_response(
     parts = _pages.get(key, lambda: _page_with_holes(request, template, context))
     fills = {"csrf": get_token(request), "thread": context["thread"]}
     return HttpResponse(
-        "".join(part if index % 2 == 0 else fills[part] for index, part in enumerate(parts))
+        submission_keys_fill(
+            "".join(part if index % 2 == 0 else fills[part] for index, part in enumerate(parts))
+        )
     )
 
 
 def _page_with_holes(request: HttpRequest, template: str, context: dict) -> list[str]:
+    # Only pages without a form sent are kept, so the answer box is the empty one: with the
+    # key's mark, filled for each reader above.
     html = render_to_string(
         template,
-        {**context, "thread": mark_safe("\x00thread\x00"), "csrf_token": "\x00csrf\x00"},
+        {
+            **context,
+            "answer_fields": answer_fields(None, kept=True),
+            "thread": mark_safe("\x00thread\x00"),
+            "csrf_token": "\x00csrf\x00",
+        },
         request,
     )
     return _PAGE_HOLES.split(indentation_removed(html))
 
 
-def answer_fields(form: PostForm | None) -> SafeString:
-    """The answer box: the form that was sent, with its errors and text, or the empty one."""
+def answer_fields(form: PostForm | None, *, kept: bool = False) -> SafeString:
+    """The answer box: the form that was sent, with its errors, text and key, or the empty one
+    with a fresh key (`kept`: with the key's mark, for a page kept for many readers)."""
     if form is not None:
         return render_to_string("components/form_fields.html", {"form": form})
-    return _empty_answer_fields(get_language())
+    empty = _empty_answer_fields(get_language())
+    return empty if kept else submission_keys_fill(empty)
 
 
 @functools.lru_cache(maxsize=8)
 def _empty_answer_fields(language: str) -> SafeString:
     # The same for every reader in a language, and a form renders through several templates:
     # rendered once per process and language.
-    return render_to_string(
-        "components/form_fields.html", {"form": PostForm(auto_id="id_answer_%s")}
-    )
+    form = PostCreateForm(auto_id="id_answer_%s", initial={"submission_key": SUBMISSION_KEY_MARK})
+    return render_to_string("components/form_fields.html", {"form": form})
 
 
 def poll_with_form(request: HttpRequest, topic: TopicPage) -> PollState:

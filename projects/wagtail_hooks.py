@@ -3,7 +3,7 @@ export, the moderation queue, and inviting a project's audience."""
 
 from django.contrib.auth.models import Permission
 from django.templatetags.static import static
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -66,11 +66,8 @@ def register_search_statistics_export_urls() -> list:
             statistics_views.admin_project_statistics,
             name="projects_admin_statistics",
         ),
-        re_path(
-            r"^projects/(?P<project_id>\d+)/export\.(?P<file_format>csv|xlsx)$",
-            statistics_views.admin_project_export,
-            name="projects_admin_export",
-        ),
+        # The export buttons (projects_admin_export) start an export job: its address is
+        # registered by insights (insights.wagtail_hooks.exports), which owns the jobs.
     ]
 
 

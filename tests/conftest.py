@@ -25,6 +25,12 @@ def django_db_modify_db_settings(
     if settings["ENGINE"].endswith("sqlite3") and has_browser_tests:
         database = tmp_path_factory.mktemp("database") / "test.sqlite3"
         settings.setdefault("TEST", {})["NAME"] = str(database)
+        # Writers wait for each other, as with the production settings (config.settings.base).
+        settings.setdefault("OPTIONS", {}).update(
+            init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            transaction_mode="IMMEDIATE",
+            timeout=20,
+        )
 
 
 @pytest.fixture(autouse=True)

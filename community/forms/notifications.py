@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.models import EmailFrequency, NotificationKind
+from community.models import EmailFrequency, NotificationKind, Role, User
 
 # One plain sentence per kind, so the member knows what each choice is about.
 KIND_HELP = {
@@ -15,15 +15,41 @@ KIND_HELP = {
     NotificationKind.CONSENT_UPDATE: _(
         "When the research terms or privacy notice change and you need to accept them again."
     ),
+    NotificationKind.EXPORT_READY: _("When an export you started is ready to download."),
 }
 
 
-class NotificationPreferencesForm(forms.Form):
-    """One group of radio buttons per notification kind (a fieldset with the kind as legend)."""
+# Kinds only staff receive, each with who gets them. Mirrors projects.rules.can_export_posts
+# (researchers and administrators whose role counts now): community imports no other app.
+STAFF_KINDS = {
+    NotificationKind.EXPORT_READY: (Role.RESEARCHER, Role.ADMIN),
+}
 
-    def __init__(self, *args, initial_frequencies: dict[str, str], **kwargs) -> None:
+
+def _receives(user: User | None, kind: NotificationKind) -> bool:
+    roles = STAFF_KINDS.get(kind)
+    if roles is None:
+        return True
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.staff_powers
+        and (user.is_superuser or any(user.has_role(role) for role in roles))
+    )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One group of radio buttons per notification kind (a fieldset with the kind as legend).
+    Staff-only kinds (STAFF_KINDS) appear only for a `user` who gets them: a parent never
+    sees "Exports ready to download"."""
+
+    def __init__(
+        self, *args, initial_frequencies: dict[str, str], user: User | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         for kind in NotificationKind:
+            if not _receives(user, kind):
+                continue
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,
                 help_text=KIND_HELP.get(kind, ""),

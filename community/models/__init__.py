@@ -2,6 +2,9 @@
 
 from community.models.consent import ConsentDocument, ConsentKind, ConsentRecord
 from community.models.notifications import (
+    Broadcast,
+    BroadcastBatch,
+    BroadcastStatus,
     EmailFrequency,
     Notification,
     NotificationKind,
@@ -23,6 +26,9 @@ from community.models.users import COMMUNITY_ROLES, PseudonymHold, Role, User, U
 __all__ = [
     "COMMUNITY_ROLES",
     "AgeBand",
+    "Broadcast",
+    "BroadcastBatch",
+    "BroadcastStatus",
     "Child",
     "ConsentDocument",
     "ConsentKind",

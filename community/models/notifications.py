@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", _("Decisions about my posts")
     CONSENT_UPDATE = "consent_update", _("Changes to the terms or privacy notice")
     RESULTS = "results", _("What happened with what I said")
+    EXPORT_READY = "export_ready", _("Exports ready to download")
 
 
 class EmailFrequency(models.TextChoices):
@@ -31,6 +32,7 @@ DEFAULT_EMAIL_FREQUENCY = {
     NotificationKind.MODERATION: EmailFrequency.IMMEDIATELY,
     NotificationKind.CONSENT_UPDATE: EmailFrequency.IMMEDIATELY,
     NotificationKind.RESULTS: EmailFrequency.IMMEDIATELY,
+    NotificationKind.EXPORT_READY: EmailFrequency.IMMEDIATELY,
 }
 
 # What the member reads; %(title)s is the page the notification is about, %(actor)s who acted.
@@ -79,6 +81,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # Set when the notification went to a whole audience: once per member per broadcast.
+    broadcast = models.ForeignKey(
+        "community.Broadcast",
+        verbose_name=_("broadcast"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -90,6 +101,12 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["recipient", "-created_at"]),
             models.Index(fields=["emailed_at", "created_at"]),
+        ]
+        constraints = [
+            # A re-run or a duplicate of a broadcast's batch inserts nothing a second time.
+            models.UniqueConstraint(
+                fields=["broadcast", "recipient"], name="notification_once_per_broadcast"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,3 +160,83 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_frequency_display()}"
+
+
+class BroadcastStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being sent")
+    DONE = "done", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Broadcast(models.Model):
+    """One notification for a whole audience (a project's invitation, a new topic, results),
+    worked through by background tasks in batches of members, with its progress.
+
+    `audience` names the function that lists the members (community.services.broadcasts);
+    `target_id` is the object it is about (the project, the topic, the update).
+    """
+
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind)
+    title = models.CharField(_("title"), max_length=255)
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="broadcasts",
+    )
+    audience = models.CharField(_("audience"), max_length=200)
+    target_id = models.PositiveBigIntegerField(_("about"), null=True, blank=True)
+    description = models.CharField(_("audience description"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=BroadcastStatus, default=BroadcastStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("members in the audience"), null=True, blank=True)
+    notified = models.PositiveIntegerField(_("notified"), default=0)
+    # Every member in the audience has a notification; only e-mail batches may still run.
+    all_notified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("broadcast")
+        verbose_name_plural = _("broadcasts")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["audience", "target_id", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {"nl": self.title, "en": self.title_en or self.title}
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (BroadcastStatus.QUEUED, BroadcastStatus.RUNNING)
+
+
+class BroadcastBatch(models.Model):
+    """One batch of a broadcast: the members with ids in (after, upto]. Created with its
+    notifications, once (the unique constraint stops a duplicate run); `mailed_at` is set
+    once its e-mail task has gone through every notification in it."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="batches")
+    after = models.PositiveBigIntegerField()
+    upto = models.PositiveBigIntegerField()
+    notified = models.PositiveIntegerField(default=0)
+    mailed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "after"], name="broadcast_batch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id}: ({self.after}, {self.upto}]"

@@ -26,7 +26,7 @@ from community.models.notifications import DEFAULT_EMAIL_FREQUENCY
 from community.request_state import request_state_changed
 
 
-def _title_clean(title: Mapping[str, str]) -> dict[str, str]:
+def title_clean(title: Mapping[str, str]) -> dict[str, str]:
     """Both languages stored; English falls back to the Dutch title when it is missing."""
     dutch = (title.get("nl") or "").strip()
     if not dutch:
@@ -34,7 +34,7 @@ def _title_clean(title: Mapping[str, str]) -> dict[str, str]:
     return {"nl": dutch, "en": (title.get("en") or "").strip() or dutch}
 
 
-def _url_clean(url: str) -> str:
+def url_clean(url: str) -> str:
     # The link is followed by notification_open: only paths on this site, never elsewhere.
     if url and (not url.startswith("/") or url.startswith("//") or "\\" in url):
         raise ValidationError(
@@ -44,17 +44,25 @@ def _url_clean(url: str) -> str:
     return url
 
 
+# Members per query where a list of ids is bound (a few hundred parameters at most). Whole
+# audiences go through community.services.broadcasts, which binds no ids at all.
+IDS_PER_QUERY = 500
+
+
 def notification_email_frequencies(
     *, user_ids: Iterable[int], kind: NotificationKind
 ) -> dict[int, EmailFrequency]:
-    """Each user's e-mail frequency for one kind, defaults included, in one query."""
+    """Each user's e-mail frequency for one kind, defaults included: one query per
+    IDS_PER_QUERY users, so a long list never exceeds the database's parameter limit."""
     user_ids = list(user_ids)
     default = DEFAULT_EMAIL_FREQUENCY[NotificationKind(kind)]
-    chosen = dict(
-        NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
-            "user_id", "frequency"
+    chosen: dict[int, str] = {}
+    for start in range(0, len(user_ids), IDS_PER_QUERY):
+        chosen.update(
+            NotificationPreference.objects.filter(
+                user_id__in=user_ids[start : start + IDS_PER_QUERY], kind=kind
+            ).values_list("user_id", "frequency")
         )
-    )
     return {user_id: EmailFrequency(chosen.get(user_id, default)) for user_id in user_ids}
 
 
@@ -72,11 +80,19 @@ def notification_preferences_get(*, user: User) -> dict[NotificationKind, EmailF
     }
 
 
-def _emails_enqueue(notification_ids: list[int]) -> None:
-    from community.tasks import notification_email_send
+# Notifications per e-mail task of notifications_create (the task binds their ids).
+EMAILS_PER_TASK = 100
 
-    for notification_id in notification_ids:
-        notification_email_send.enqueue(notification_id)
+
+def _emails_enqueue(notification_ids: list[int]) -> None:
+    from community.tasks import notification_email_send, notification_emails_send
+
+    if len(notification_ids) == 1:
+        notification_email_send.enqueue(notification_ids[0])
+        return
+    # One task per group, sent over one connection: not one task row per member.
+    for start in range(0, len(notification_ids), EMAILS_PER_TASK):
+        notification_emails_send.enqueue(notification_ids[start : start + EMAILS_PER_TASK])
 
 
 @transaction.atomic
@@ -88,15 +104,17 @@ def notifications_create(
     url: str,
     actor: User | None = None,
 ) -> list[Notification]:
-    """Notify many members at once: one insert, one preference query, whatever their number.
+    """Notify a list of members at once: one insert and one preference query per few hundred
+    members. For a whole audience use `broadcast_start`, which works in the background.
 
     `title` is {"nl": …, "en": …}; `url` a Dutch path on this site. A recipient listed twice
     gets one notification. Members who want this kind immediately get an e-mail from a
-    background task, enqueued only once the transaction commits (nothing on rollback).
+    background task (one per EMAILS_PER_TASK), enqueued only once the transaction commits
+    (nothing on rollback).
     """
     kind = NotificationKind(kind)
-    params = {"title": _title_clean(title)}
-    url = _url_clean(url)
+    params = {"title": title_clean(title)}
+    url = url_clean(url)
     unique: dict[int, User] = {}
     for recipient in recipients:
         unique.setdefault(recipient.pk, recipient)
@@ -106,7 +124,8 @@ def notifications_create(
         [
             Notification(recipient=recipient, actor=actor, kind=kind, params=params, url=url)
             for recipient in unique.values()
-        ]
+        ],
+        batch_size=IDS_PER_QUERY,
     )
     request_state_changed(unique)  # bulk_create sends no signal: their unread counts
     frequencies = notification_email_frequencies(user_ids=unique, kind=kind)

@@ -55,6 +55,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     form = NotificationPreferencesForm(
         request.POST or None,
         initial_frequencies={kind.value: frequency.value for kind, frequency in current.items()},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         notification_preferences_update(user=request.user, frequencies=form.frequencies())

@@ -6,6 +6,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import degrading
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -108,6 +110,23 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool(
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )
+# A database that does not answer must cost a request seconds, not gunicorn's whole timeout:
+# give up connecting after DATABASE_CONNECT_TIMEOUT, on a host that stops acknowledging what
+# was sent after as long (tcp_user_timeout), and have the server cancel any statement running
+# longer than DATABASE_STATEMENT_TIMEOUT (0: no limit). Both errors are OperationalErrors,
+# which config.middleware answers with the 503 page. The task worker has its own statement
+# limit (DATABASE_STATEMENT_TIMEOUT_WORKER, set by its command); keep gunicorn's --timeout
+# above the web one.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+DATABASE_STATEMENT_TIMEOUT_WORKER = env.int("DATABASE_STATEMENT_TIMEOUT_WORKER", default=300)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _options.setdefault("tcp_user_timeout", DATABASE_CONNECT_TIMEOUT * 1000)
+    _options["options"] = " ".join(
+        (_options.get("options", ""), f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}")
+    ).strip()
 # SQLite, the embedded default, serves a web process and a task worker at once: readers never
 # wait for the writer (WAL), a writer waits up to 20 s for the other instead of failing, and
 # every transaction takes the write lock when it starts, so one that reads and then writes never
@@ -120,7 +139,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Redis through config.cache: when it is down or hangs, reads are misses and writes are
+# dropped within a fraction of a second, so pages are built from the database, not a 500.
+CACHES = {"default": degrading(env.cache("CACHE_URL", default="locmemcache://"))}
 # Sessions are read from the cache on every request and kept in the database as well, so a
 # cache restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -210,6 +231,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Export files (insights.ExportJob): research data, so never under MEDIA_ROOT or the web
+# root; served only by the download view to the person who asked.
+EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=str(VAR_DIR / "exports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -219,6 +243,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Meet the Parents <norepl
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING for longer (seconds) lost its worker (killed, out of memory): the workers queue
+# it again (community/worker.py). Longer than any task and DATABASE_STATEMENT_TIMEOUT_WORKER.
+TASKS_RUNNING_TIMEOUT = env.int("TASKS_RUNNING_TIMEOUT", default=10 * 60)
 
 SEED_DEMO_ALLOWED = False
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import MIDDLEWARE, degrading, env
 
 
 def required(name: str) -> str:
@@ -23,7 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list(
 
 # allauth counts login attempts, sign-ups and reset mails in the cache (rate limits): every
 # web process must see the same counts, so an in-process cache will not do.
-CACHES = {"default": env.cache_url_config(required("CACHE_URL"))}
+CACHES = {"default": degrading(env.cache_url_config(required("CACHE_URL")))}
 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
     raise ImproperlyConfigured(
         "Set CACHE_URL to a cache every web process shares (e.g. redis:// or dbcache://)."

@@ -2,6 +2,7 @@
 
 from insights.models.codebook import Code
 from insights.models.coding import Coding, CodingRound, CodingRoundCoder, Excerpt
+from insights.models.exports import ExportFormat, ExportJob, ExportKind, ExportStatus
 from insights.models.insights import (
     Action,
     ActionEntry,
@@ -24,6 +25,10 @@ __all__ = [
     "CodingRound",
     "CodingRoundCoder",
     "Excerpt",
+    "ExportFormat",
+    "ExportJob",
+    "ExportKind",
+    "ExportStatus",
     "Insight",
     "InsightEvidence",
     "InsightStatus",

@@ -6,21 +6,20 @@ count is an excerpt count and nothing is counted twice; the codes' own table is 
 codebook export. Rows carry the author's pseudonymous research id at coding time
 (`Excerpt.author_key`) and the profile variables derived today (age bands, province,
 languages): never an e-mail address or a pseudonym. Coders appear by first name or staff
-role. Spreadsheet formulas are defused with projects.services.export.cell_safe.
+role. Spreadsheet formulas are defused with projects.services.export.cell_safe. The CSV and
+XLSX files are written by an export job (insights.services.exports) with the writers of
+projects.services.export, reading the excerpts in chunks.
 """
 
 import datetime
-import io
 from collections.abc import Iterator
 
-from django.db.models import Prefetch
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from django.db.models import Prefetch, QuerySet
 
 from insights.models import Coding, Excerpt
 from insights.services.analysis import analysed_excerpts, analysis_today, coder_label
 from projects.models import ProjectPage
-from projects.services.export import EXPORT_TIME_ZONE, cell_safe
+from projects.services.export import EXPORT_CHUNK_SIZE, EXPORT_TIME_ZONE, cell_safe
 
 CODED_COLUMNS = [
     "excerpt_id",
@@ -40,10 +39,11 @@ CODE_SEPARATOR = "; "
 PROFILE_VARIABLES = ("age_bands", "province", "languages")
 
 
-def coded_excerpts(*, project: ProjectPage) -> list[Excerpt]:
-    """The excerpts the analysis counts, with all an export row needs, in a fixed number of
-    queries whatever their number."""
-    return list(
+def coded_excerpt_queryset(*, project: ProjectPage) -> QuerySet[Excerpt]:
+    """The excerpts the analysis counts, with all an export row needs. Read with
+    `.iterator(chunk_size=EXPORT_CHUNK_SIZE)` it costs a fixed number of queries per chunk
+    and holds one chunk in memory."""
+    return (
         analysed_excerpts(project=project)
         .select_related("topic", "coder", "post", "author__profile")
         .prefetch_related(
@@ -59,6 +59,17 @@ def coded_excerpts(*, project: ProjectPage) -> list[Excerpt]:
         )
         .order_by("post_id", "start", "pk")
     )
+
+
+def coded_excerpts(*, project: ProjectPage) -> list[Excerpt]:
+    """All of them at once, for the REFI-QDA project (insights.services.qdpx), which needs
+    them together to build its cases."""
+    return list(coded_excerpt_queryset(project=project))
+
+
+def coded_excerpt_count(*, project: ProjectPage) -> int:
+    """How many rows (besides the header) `coded_rows` will write, in one query."""
+    return analysed_excerpts(project=project).count()
 
 
 def profile_values(excerpt: Excerpt, today: datetime.date) -> dict[str, str]:
@@ -82,7 +93,7 @@ def coded_rows(*, project: ProjectPage) -> Iterator[list[object]]:
     """The header, then one row per excerpt (its codes joined), formula-safe."""
     today = analysis_today()
     yield CODED_COLUMNS
-    for excerpt in coded_excerpts(project=project):
+    for excerpt in coded_excerpt_queryset(project=project).iterator(chunk_size=EXPORT_CHUNK_SIZE):
         profile = profile_values(excerpt, today)
         values = [
             excerpt.pk,
@@ -99,16 +110,3 @@ def coded_rows(*, project: ProjectPage) -> Iterator[list[object]]:
             profile["languages"],
         ]
         yield [cell_safe(value) for value in values]
-
-
-def coded_xlsx(rows: Iterator[list[object]]) -> bytes:
-    """An XLSX workbook with one sheet of excerpts."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("excerpts")
-    for row in rows:
-        sheet.append(
-            [ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from community.models import NotificationKind, User
-from community.services.notifications import notifications_create
+from community.models import Broadcast, NotificationKind, User
+from community.services.broadcasts import broadcast_audience, broadcast_start
 from config.versions import version_renew
 from insights.models import (
     Action,
@@ -239,10 +239,21 @@ def update_publish(*, update: PublicUpdate, user: User) -> bool:
     return True
 
 
+@broadcast_audience
+def update_audience(broadcast: Broadcast) -> QuerySet[User]:
+    """A published update's broadcast reaches the parents behind its insight's evidence."""
+    update = PublicUpdate.objects.filter(pk=broadcast.target_id).select_related("insight").first()
+    if update is None:
+        return User.objects.none()
+    return update_recipients(insight=update.insight)
+
+
 def _parents_notify(update: PublicUpdate, actor: User | None) -> None:
-    notifications_create(
-        recipients=update_recipients(insight=update.insight),
+    # A broadcast: however many parents, the request only queues the work, in its transaction.
+    broadcast_start(
         kind=NotificationKind.RESULTS,
+        audience=update_audience,
+        target_id=update.pk,
         title={"nl": update.title, "en": update.title_en},
         url=update_url(update),
         actor=actor,

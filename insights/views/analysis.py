@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from community.models import Language, Province
 from community.models.profiles import AgeBand
+from insights.models import ExportKind
 from insights.rules import can_export_coded_data, can_import_coded_data, can_view_analysis
 from insights.services.analysis import (
     ExcerptFilter,
@@ -27,13 +28,11 @@ from insights.services.analysis import (
     project_coders,
     project_codes,
 )
-from insights.services.coded_export import coded_rows, coded_xlsx
 from insights.services.qdpx import coded_qdpx, qdpx_import
+from insights.views.exports import admin_export_start
 from projects.models import ProjectPage, TopicPage
-from projects.services.export import export_csv_lines
 
 EXCERPTS_PER_PAGE = 25
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QDPX_CONTENT_TYPE = "application/zip"
 
 
@@ -127,29 +126,21 @@ def admin_project_analysis(request: HttpRequest, project_id: int) -> HttpRespons
     )
 
 
-def _export_filename(project: ProjectPage, extension: str) -> str:
-    return f"project-{project.pk}-coded-{timezone.localdate().isoformat()}.{extension}"
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 def admin_project_coded_export(
     request: HttpRequest, project_id: int, file_format: str
 ) -> HttpResponse:
-    """The project's coded excerpts as CSV (streamed), XLSX or a REFI-QDA project."""
+    """CSV and XLSX start an export job (insights.views.exports); a REFI-QDA project is
+    still built in the request, as it needs every excerpt at once to form its cases."""
+    if file_format != "qdpx":
+        return admin_export_start(
+            request, project_id=project_id, file_format=file_format, kind=ExportKind.CODED_EXCERPTS
+        )
     if not can_export_coded_data(request.user):
         raise PermissionDenied
     project = get_object_or_404(ProjectPage, pk=project_id)
-    if file_format == "csv":
-        response = StreamingHttpResponse(
-            export_csv_lines(coded_rows(project=project)), content_type="text/csv; charset=utf-8"
-        )
-    elif file_format == "xlsx":
-        response = HttpResponse(
-            coded_xlsx(coded_rows(project=project)), content_type=XLSX_CONTENT_TYPE
-        )
-    else:
-        response = HttpResponse(coded_qdpx(project=project), content_type=QDPX_CONTENT_TYPE)
-    filename = _export_filename(project, file_format)
+    response = HttpResponse(coded_qdpx(project=project), content_type=QDPX_CONTENT_TYPE)
+    filename = f"project-{project.pk}-coded-{timezone.localdate().isoformat()}.qdpx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

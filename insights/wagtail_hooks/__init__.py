@@ -3,4 +3,12 @@ actions, public updates, blind double coding. Each feature keeps its hooks in it
 module; importing them here lets Wagtail's discovery of `insights.wagtail_hooks` register
 every hook."""
 
-from insights.wagtail_hooks import analysis, codebook, coding, insights, rounds, updates  # noqa: F401
+from insights.wagtail_hooks import (  # noqa: F401
+    analysis,
+    codebook,
+    coding,
+    exports,
+    insights,
+    rounds,
+    updates,
+)

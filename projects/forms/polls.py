@@ -5,9 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import PollOption, TopicPage
 from projects.post_text import TEXT_MAX_LENGTH
+from projects.submission import SubmissionKeyForm
 
 
-class PollVoteForm(forms.Form):
+class PollVoteForm(SubmissionKeyForm):
+    """The vote and its one-time key, which the comment's post stores (the vote itself is
+    once per member: see poll_vote)."""
+
     def __init__(self, *args, topic: TopicPage, options: list[PollOption], **kwargs) -> None:
         kwargs.setdefault("auto_id", "id_poll_%s")
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from projects.post_text import TEXT_MAX_LENGTH
+from projects.submission import SubmissionKeyForm
 
 TEXT_FIELD_TEMPLATE = "projects/includes/post_text_field.html"
 
@@ -76,3 +77,8 @@ class PostForm(forms.Form):
         super().__init__(*args, prefix=prefix, **kwargs)
         if label:
             self.fields["text"].label = label
+
+
+class PostCreateForm(SubmissionKeyForm, PostForm):
+    """A new answer, reply or follow-up question: the text and its one-time key (sent twice,
+    one post: see projects.submission)."""

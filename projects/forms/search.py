@@ -1,7 +1,13 @@
 """Search forms: members search one project; staff search every project with filters."""
 
+from collections.abc import Iterator
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import ProjectPage, TopicPage
@@ -19,16 +25,53 @@ class PostSearchForm(forms.Form):
     )
 
 
+class _TitleChoiceIterator(ModelChoiceIterator):
+    """Options from (id, title) rows: no page object is built for each of a thousand topics."""
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, title in self.queryset.values_list("pk", "title"):
+            yield (ModelChoiceIteratorValue(pk, None), title)
+
+
+class _PlainSelect(forms.Select):
+    """A select written in one pass instead of one template per option: with every topic of
+    every project (a thousand at scale) the template way took a quarter of a second."""
+
+    def render(self, name: str, value, attrs: dict | None = None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
+class _PageChoiceField(forms.ModelChoiceField):
+    """Chooses a page by its title; still cleans to the page itself."""
+
+    iterator = _TitleChoiceIterator
+    widget = _PlainSelect
+
+
 class StaffPostSearchForm(PostSearchForm):
     """The members' search box, over every project, with filters."""
 
-    project = forms.ModelChoiceField(
+    project = _PageChoiceField(
         label=_("Project"),
         queryset=ProjectPage.objects.order_by("title"),
         required=False,
         empty_label=_("All projects"),
     )
-    topic = forms.ModelChoiceField(
+    topic = _PageChoiceField(
         label=_("Topic"),
         queryset=TopicPage.objects.order_by("title"),
         required=False,

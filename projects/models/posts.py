@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
@@ -191,6 +192,8 @@ class Post(index.Indexed, models.Model):
     created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     removed_at = models.DateTimeField(_("removed by the author"), null=True, blank=True)
+    # The one-time key of the form that wrote it: the same form sent twice makes one post.
+    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, editable=False)
 
     search_fields = [
         index.SearchField("text"),
@@ -211,6 +214,17 @@ class Post(index.Indexed, models.Model):
         indexes = [
             models.Index(fields=["topic", "created_at", "id"]),
             models.Index(fields=["status", "created_at"]),
+            # The id as Wagtail's search index entries name it (object_id, text): lets search
+            # go from a matching entry to its post (projects.services.search).
+            models.Index(
+                Cast("id", output_field=models.CharField(max_length=50)),
+                name="post_id_as_index_object_id",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="post_once_per_submission_key"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -51,12 +51,25 @@ def user_can_moderate(user: User) -> bool:
     return user.is_authenticated and user.has_perm(MODERATE_PERMISSION)
 
 
+def _flag_again(flag: Flag, *, reason: str, text: str) -> Flag:
+    """The member's flag when they sent the same report again, else the refusal."""
+    if (flag.reason, flag.text) == (reason, text):
+        return flag
+    raise ValidationError(
+        _("You already reported this post. A moderator will look at it."),
+        code="already_flagged",
+    )
+
+
 @transaction.atomic
 def flag_create(*, user: User, post: Post, reason: str, text: str = "") -> Flag:
     """Record a member's report that a post needs a moderator's eye.
 
     One flag per member per post; "something else" needs an explanation; a member cannot
-    flag their own post, nor one they cannot read.
+    flag their own post, nor one they cannot read. The same report sent again (a double
+    click; two requests at once, where the database's constraint decides) returns the flag
+    already made, so the member gets the same answer; a different second report is refused
+    with the ValidationError coded "already_flagged".
     """
     if not rules.can_flag(user, post):
         raise PermissionDenied("Only a post someone else wrote, that this user reads, is flagged.")
@@ -74,20 +87,18 @@ def flag_create(*, user: User, post: Post, reason: str, text: str = "") -> Flag:
                 % {"max": FLAG_TEXT_MAX_LENGTH}
             }
         )
-    if Flag.objects.filter(post=post, user=user).exists():
-        raise ValidationError(
-            _("You already reported this post. A moderator will look at it."),
-            code="already_flagged",
-        )
+    earlier = Flag.objects.filter(post=post, user=user).first()
+    if earlier is not None:
+        return _flag_again(earlier, reason=reason, text=text)
     try:
-        # A savepoint: a double submit racing past the check above fails cleanly.
+        # A savepoint: when the twin request wrote first, this transaction goes on to read it.
         with transaction.atomic():
             return Flag.objects.create(post=post, user=user, reason=reason, text=text)
-    except IntegrityError as error:
-        raise ValidationError(
-            _("You already reported this post. A moderator will look at it."),
-            code="already_flagged",
-        ) from error
+    except IntegrityError:
+        earlier = Flag.objects.filter(post=post, user=user).first()
+        if earlier is None:
+            raise
+        return _flag_again(earlier, reason=reason, text=text)
 
 
 def _author_notify(*, post: Post) -> None:

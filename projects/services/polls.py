@@ -5,6 +5,7 @@ would let the results sway the answer. An optional comment is stored as an ordin
 the topic (same sanitizer, limits and moderation as any answer).
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -101,11 +102,20 @@ def poll_state(*, user: User, topic: TopicPage) -> PollState:
 
 @transaction.atomic
 def poll_vote(
-    *, user: User, topic: TopicPage, option_ids: Iterable[int], comment: str = ""
+    *,
+    user: User,
+    topic: TopicPage,
+    option_ids: Iterable[int],
+    comment: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> list[PollVote]:
     """Record a parent's vote: exactly one option in a single-choice poll, at least one in a
     multiple-choice poll, all from this topic; once per member (a vote is final). A comment,
-    where the poll allows one, becomes a post in the topic; if it is refused nothing is saved.
+    where the poll allows one, becomes a post in the topic (with the form's submission key);
+    if it is refused nothing is saved.
+
+    A second vote, one after the other or at the same moment, is refused with the
+    ValidationError coded "already_voted" (no field: it is about the whole poll).
     """
     if not rules.can_vote(user, topic):
         raise PermissionDenied("This user cannot vote in this topic.")
@@ -131,7 +141,7 @@ def poll_vote(
                 {"comment": _("This poll takes no comment.")}, code="no_comment_allowed"
             )
         try:
-            post_create(author=user, topic=topic, text=comment)
+            post_create(author=user, topic=topic, text=comment, submission_key=submission_key)
         except ValidationError as error:
             messages = (
                 error.messages

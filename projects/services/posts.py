@@ -9,9 +9,10 @@ in pre-moderated projects.
 
 import datetime
 import re
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -185,11 +186,45 @@ def post_published_notify(post: Post) -> None:
     )
 
 
+def _post_of_submission(
+    *, author: User, submission_key: uuid.UUID | None, topic: TopicPage, parent: Post | None
+) -> Post | None:
+    """The author's post that this form (its key) wrote before at this place, if any."""
+    if submission_key is None:
+        return None
+    return Post.objects.filter(
+        author=author, submission_key=submission_key, topic=topic, parent=parent
+    ).first()
+
+
 def _post_save_new(
-    *, author: User, topic: TopicPage, text: str, parent: Post | None, is_probe: bool
+    *,
+    author: User,
+    topic: TopicPage,
+    text: str,
+    parent: Post | None,
+    is_probe: bool,
+    submission_key: uuid.UUID | None,
 ) -> Post:
+    if submission_key is not None:
+        earlier = Post.objects.filter(author=author, submission_key=submission_key).first()
+        if earlier is not None:
+            if (earlier.topic_id, earlier.parent_id) == (topic.pk, parent.pk if parent else None):
+                return earlier
+            # The key wrote a post elsewhere: only a hand-made request does that. A new post,
+            # without a key (the constraint allows any number of those).
+            submission_key = None
+    where = {"author": author, "topic": topic, "parent": parent}
     text, body = _text_clean(text)
-    _new_member_limits_check(author=author, body=body)
+    try:
+        _new_member_limits_check(author=author, body=body)
+    except ValidationError:
+        # The twin request may have been counted against the limit a moment ago: its post is
+        # the answer to this one too.
+        earlier = _post_of_submission(submission_key=submission_key, **where)
+        if earlier is not None:
+            return earlier
+        raise
     status, held_for = _status_for(author=author, topic=topic, text=text)
     post = Post(
         topic=topic,
@@ -202,19 +237,43 @@ def _post_save_new(
         held_for=held_for,
         author_role=_author_role(author),
         is_probe=is_probe,
+        submission_key=submission_key,
     )
-    post.full_clean()
-    post.save()
+    # The key's uniqueness is the database's to decide (below): a check here would race.
+    post.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            post.save()
+    except IntegrityError:
+        # The same form sent twice at once: the other request wrote first, and once it
+        # committed its post is the answer to both. A savepoint, so this transaction goes on.
+        earlier = _post_of_submission(submission_key=submission_key, **where)
+        if earlier is None:
+            raise
+        return earlier
     post_published_notify(post)
     return post
 
 
 @transaction.atomic
-def post_create(*, author: User, topic: TopicPage, text: str, parent: Post | None = None) -> Post:
+def post_create(
+    *,
+    author: User,
+    topic: TopicPage,
+    text: str,
+    parent: Post | None = None,
+    submission_key: uuid.UUID | None = None,
+) -> Post:
     """Post an answer in a topic, or a reply to an answer (one level deep).
 
     Held for a moderator when the text seems to hold personal data (in every moderation
     mode) or, for parents, when the project is pre-moderated.
+
+    With a submission key (projects.submission), the same form sent twice makes one post,
+    also when both requests arrive at once: the second call returns the first's post as it
+    is, and nothing happens a second time (no notification, no count against the new-member
+    limits). The database's constraint on (author, key) decides. A key is the author's own:
+    another member's post with the same key is neither found nor shown.
     """
     if parent is not None:
         if parent.topic_id != topic.pk:
@@ -223,15 +282,34 @@ def post_create(*, author: User, topic: TopicPage, text: str, parent: Post | Non
             raise PermissionDenied("This post cannot be replied to by this user.")
     elif not rules.can_post(author, topic):
         raise PermissionDenied("This user cannot post in this topic.")
-    return _post_save_new(author=author, topic=topic, text=text, parent=parent, is_probe=False)
+    return _post_save_new(
+        author=author,
+        topic=topic,
+        text=text,
+        parent=parent,
+        is_probe=False,
+        submission_key=submission_key,
+    )
 
 
 @transaction.atomic
-def probe_create(*, author: User, post: Post, text: str) -> Post:
-    """A member of staff asks the author of an answer a follow-up question; they are told."""
+def probe_create(
+    *, author: User, post: Post, text: str, submission_key: uuid.UUID | None = None
+) -> Post:
+    """A member of staff asks the author of an answer a follow-up question; they are told.
+
+    Sent twice with one submission key, it is asked once (as post_create).
+    """
     if not rules.can_probe(author, post):
         raise PermissionDenied("Only staff ask follow-up questions, on a parent's answer.")
-    return _post_save_new(author=author, topic=post.topic, text=text, parent=post, is_probe=True)
+    return _post_save_new(
+        author=author,
+        topic=post.topic,
+        text=text,
+        parent=post,
+        is_probe=True,
+        submission_key=submission_key,
+    )
 
 
 @transaction.atomic
@@ -275,15 +353,34 @@ def post_delete(*, user: User, post: Post) -> bool:
 
 
 @transaction.atomic
-def reaction_toggle(*, user: User, post: Post) -> bool:
-    """Say "herkenbaar" to a post, or take it back; returns True when the reaction now exists."""
+def reaction_set(*, user: User, post: Post, on: bool) -> bool:
+    """Say "herkenbaar" to a post (`on`) or take it back; returns `on`.
+
+    The request says which state the member asked for, so a double click, a second tab or
+    twenty requests at once leave that state: one reaction or none, never an error. The
+    database's constraint (`reaction_once_per_member`) decides, inside a savepoint.
+    """
     if not rules.can_react(user, post):
         raise PermissionDenied("This user cannot react to this post.")
     thread_changed(topic_id=post.topic_id)
-    deleted, _rows = Reaction.objects.filter(post=post, user=user).delete()
-    if deleted:
+    if not on:
+        Reaction.objects.filter(post=post, user=user).delete()
         return False
-    reaction = Reaction(post=post, user=user)
-    reaction.full_clean()
-    reaction.save()
+    # get_or_create inserts in a savepoint and reads the other request's row if it lost.
+    Reaction.objects.get_or_create(post=post, user=user)
     return True
+
+
+@transaction.atomic
+def reaction_toggle(*, user: User, post: Post) -> bool:
+    """Say "herkenbaar" to a post, or take it back; returns True when the reaction now exists.
+
+    For forms that do not say the state they want (pages opened before they did). A member's
+    toggles wait for each other (a lock on the member's row), so each one turns the state
+    the previous one left: at any moment one reaction or none.
+    """
+    if not rules.can_react(user, post):
+        raise PermissionDenied("This user cannot react to this post.")
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    exists = Reaction.objects.filter(post=post, user=user).exists()
+    return reaction_set(user=user, post=post, on=not exists)

@@ -1,18 +1,26 @@
-"""Full-text search over posts, through Wagtail's search backend (PostgreSQL full text in
-production, SQLite FTS in development and tests).
+"""Full-text search over posts, in the index Wagtail's search backend keeps (PostgreSQL full
+text in production, SQLite FTS in development and tests).
 
-The backend only knows the indexed filter fields, so it cannot apply the visibility rule
+The index only knows the indexed filter fields, so it cannot apply the visibility rule
 (answer-first, private topics, pending and hidden posts). Search therefore runs in two steps:
-the backend ranks the matching posts of a project, then one SQL query keeps only those that
+one query ranks the matching posts of a project, then one SQL query keeps only those that
 `Post.objects.visible_to(user)` allows. A post a member may not read can match, but it is
 never returned.
+
+On PostgreSQL the first step is our own query on Wagtail's index table rather than the
+backend's, because the backend's cannot stay fast at a million posts (docs/architecture.md,
+"Search at size"): it matches `title || body`, which no index covers, and ranks every match.
+Ours matches `body` (Wagtail's GIN index), joins the posts both ways through an index on the
+post's id as text (Post.Meta.indexes), and ranks only the newest RANK_CANDIDATES matches.
 """
 
 import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 
@@ -21,6 +29,10 @@ from projects.models import Post, PostStatus, ProjectPage, TopicPage
 
 # The best-ranked matches considered per search: enough for a person to read through.
 SEARCH_LIMIT = 200
+# The newest matches that are ranked (PostgreSQL). Ranking reads every ranked row, and a
+# common word matches a fifth of a million posts; the best 200 of the newest 1,000 are what a
+# person looking for a discussion wants, and a rarer word has fewer matches than this anyway.
+RANK_CANDIDATES = 1000
 
 
 def search_words(query: str) -> str:
@@ -30,12 +42,34 @@ def search_words(query: str) -> str:
 
 
 def _ranked_ids(query: str, queryset: QuerySet) -> list[int]:
-    """The ids of the posts in `queryset` that match, best match first."""
+    """The ids of at most SEARCH_LIMIT posts in `queryset` that match every word, best match
+    first (on PostgreSQL: best among the newest RANK_CANDIDATES matches). One query."""
     words = search_words(query)
     if not words:
         return []
+    if connections[queryset.db].vendor == "postgresql":
+        return _ranked_ids_postgresql(words, queryset)
     results = get_search_backend().search(words, queryset.order_by(), order_by_relevance=True)
     return [post.pk for post in results[:SEARCH_LIMIT]]
+
+
+def _ranked_ids_postgresql(words: str, queryset: QuerySet) -> list[int]:
+    """`_ranked_ids` as one PostgreSQL query on Wagtail's index entries.
+
+    The newest matches come first, through the planner's choice: for a common word it walks
+    the posts newest first and looks each one's entry up (stopping at RANK_CANDIDATES); for a
+    rare word it takes the matching entries from the GIN index on `body` and looks their
+    posts up by the index on the post's id as text. Only those candidates are ranked.
+    Post has no "title" search field, so its words are all in `body` (a test holds this).
+    """
+    tsquery = SearchQuery(words, search_type="plain", config=get_search_backend().config)
+    newest_matches = queryset.filter(index_entries__body=tsquery).order_by("-pk").values("pk")
+    ranked = (
+        Post.objects.filter(pk__in=newest_matches[:RANK_CANDIDATES])
+        .order_by(SearchRank(F("index_entries__body"), tsquery).desc(), "-pk")
+        .values_list("pk", flat=True)
+    )
+    return list(ranked[:SEARCH_LIMIT])
 
 
 def _in_rank_order(ids: list[int], posts: QuerySet) -> list[Post]:

@@ -45,6 +45,11 @@ def _topic_url(request: HttpRequest, post: Post) -> str:
     return f"{post.topic.get_url(request)}#post-{post.pk}"
 
 
+def _already_flagged(request: HttpRequest, post: Post) -> HttpResponse:
+    messages.info(request, _("You already reported this post. A moderator will look at it."))
+    return HttpResponseRedirect(_topic_url(request, post))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,23 +58,27 @@ def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
     if not rules.can_flag(user, post):
         raise PermissionDenied
     already_flagged = Flag.objects.filter(post=post, user=user).exists()
-    if already_flagged and request.method == "POST":
-        messages.info(request, _("You already reported this post. A moderator will look at it."))
-        return HttpResponseRedirect(_topic_url(request, post))
     form = FlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            flag_create(
-                user=user,
-                post=post,
-                reason=form.cleaned_data["reason"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Thank you. A moderator will look at this post soon."))
-            return HttpResponseRedirect(_topic_url(request, post))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                # The same report sent twice (a double click) is one flag and the same answer.
+                flag_create(
+                    user=user,
+                    post=post,
+                    reason=form.cleaned_data["reason"],
+                    text=form.cleaned_data["text"],
+                )
+            except ValidationError as error:
+                if getattr(error, "code", None) != "already_flagged":
+                    form.add_error(None, error)
+                else:
+                    return _already_flagged(request, post)
+            else:
+                messages.success(request, _("Thank you. A moderator will look at this post soon."))
+                return HttpResponseRedirect(_topic_url(request, post))
+        elif already_flagged:
+            return _already_flagged(request, post)
     return render(
         request,
         "projects/post_flag.html",

@@ -2,7 +2,8 @@
 
 Each view checks the predicate from projects.rules, lets the service write, and goes back to
 the post on the topic page. Bad input shows the topic page again with the message at the
-field and the text kept.
+field and the text kept. A new post's form carries a one-time key (projects.submission): sent
+twice, it makes one post and the same page comes back.
 """
 
 import functools
@@ -17,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from projects import rules
-from projects.forms.posts import PostForm
+from projects.forms.posts import PostCreateForm, PostForm
 from projects.models import HoldReason, Post, PostStatus, TopicPage
 from projects.services.posts import (
     post_create,
     post_delete,
     post_edit,
     probe_create,
+    reaction_set,
     reaction_toggle,
 )
 from projects.topic_page import topic_page_again
@@ -107,9 +109,14 @@ def _errors_to_form(form: PostForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _write(request: HttpRequest, form: PostForm, write) -> HttpResponse | None:
+def _write(
+    request: HttpRequest, form: PostForm, write: Callable[[str], Post]
+) -> HttpResponse | None:
     """Let the service write the form's text; on success tell the author and go to the post,
-    otherwise put the service's refusal on the form (None: show the form again)."""
+    otherwise put the service's refusal on the form (None: show the form again).
+
+    A form sent twice gets the same post back from the service, so the same message and
+    address as the first time."""
     try:
         post = write(form.cleaned_data["text"])
     except ValidationError as error:
@@ -125,10 +132,15 @@ def post_answer(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = _topic_or_404(request.user, topic_id)
     if not rules.can_post(request.user, topic):
         raise PermissionDenied
-    form = PostForm(request.POST, auto_id="id_answer_%s")
+    form = PostCreateForm(request.POST, auto_id="id_answer_%s")
     if form.is_valid():
+        key = form.cleaned_data["submission_key"]
         written = _write(
-            request, form, lambda text: post_create(author=request.user, topic=topic, text=text)
+            request,
+            form,
+            lambda text: post_create(
+                author=request.user, topic=topic, text=text, submission_key=key
+            ),
         )
         if written:
             return written
@@ -140,13 +152,20 @@ def _reply(request: HttpRequest, pk: int, *, probe: bool) -> HttpResponse:
     allowed = rules.can_probe if probe else rules.can_reply
     if not allowed(request.user, parent):
         raise PermissionDenied
-    form = PostForm(request.POST, auto_id=f"id_reply_{parent.pk}_%s", label=_("Your reply"))
+    form = PostCreateForm(request.POST, auto_id=f"id_reply_{parent.pk}_%s", label=_("Your reply"))
     if form.is_valid():
+        key = form.cleaned_data["submission_key"]
 
         def write(text: str) -> Post:
             if probe:
-                return probe_create(author=request.user, post=parent, text=text)
-            return post_create(author=request.user, topic=parent.topic, text=text, parent=parent)
+                return probe_create(author=request.user, post=parent, text=text, submission_key=key)
+            return post_create(
+                author=request.user,
+                topic=parent.topic,
+                text=text,
+                parent=parent,
+                submission_key=key,
+            )
 
         written = _write(request, form, write)
         if written:
@@ -206,5 +225,10 @@ def post_react(request: HttpRequest, pk: int) -> HttpResponse:
     post = post_or_404(request.user, pk)
     if not rules.can_react(request.user, post):
         raise PermissionDenied
-    reaction_toggle(user=request.user, post=post)
+    wanted = request.POST.get("on")
+    if wanted in ("0", "1"):
+        reaction_set(user=request.user, post=post, on=wanted == "1")
+    else:
+        # A form from a page opened before the forms said which state they want.
+        reaction_toggle(user=request.user, post=post)
     return HttpResponseRedirect(_post_url(post))

@@ -17,6 +17,7 @@ from community.tasks import (
     digest_recipient_ids,
     notification_digest_send,
     notification_digests_enqueue,
+    notification_digests_send,
     notification_email_send,
 )
 from tests.community.factories import NotificationFactory, UserFactory
@@ -166,7 +167,7 @@ def test_tasks_get_ids_only_never_an_address_or_pseudonym(
     assert [name for name, _args in enqueued] == [
         "notification_email_send",
         "notification_digests_enqueue",
-        "notification_digest_send",
+        "notification_digests_send",  # one task per batch of members: ids only
     ]
     for _name, args in enqueued:
         assert all(isinstance(arg, int | str) for arg in args)
@@ -332,7 +333,7 @@ def test_digests_enqueue_sends_one_mail_per_member(mailoutbox, enqueued):
     assert notification_digests_enqueue.call("daily") == 3
 
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(m.email for m in members)
-    assert [name for name, _ in enqueued].count("notification_digest_send") == 3
+    assert [name for name, _ in enqueued].count("notification_digests_send") == 1
 
 
 def test_the_command_queues_the_digest(parent, mailoutbox, capsys):
@@ -348,3 +349,34 @@ def test_the_command_queues_the_digest(parent, mailoutbox, capsys):
 def test_the_command_refuses_a_missing_or_unknown_frequency(arguments):
     with pytest.raises(CommandError):
         call_command("send_notification_digests", *arguments)
+
+
+def test_digests_are_queued_one_task_per_batch_of_members(settings, mailoutbox, enqueued):
+    settings.BROADCAST_BATCH_SIZE = 2
+    members = UserFactory.create_batch(5)
+    for member in members:
+        NotificationFactory(recipient=member, kind=NotificationKind.REPLY)
+
+    assert notification_digests_enqueue.call("daily") == 5
+
+    batches = [args for name, args in enqueued if name == "notification_digests_send"]
+    assert [args[0] for args in batches] == ["daily"] * 3
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(m.email for m in members)
+    # Run again: everything is e-mailed already.
+    for args in batches:
+        assert notification_digests_send.call(*args) == 0
+    assert len(mailoutbox) == 5
+
+
+def test_notifications_for_a_few_members_are_mailed_by_one_task_per_group(
+    mailoutbox, enqueued, django_capture_on_commit_callbacks
+):
+    members = UserFactory.create_batch(3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_create(
+            recipients=members, kind=NotificationKind.PROBE, title=TITLE, url="/projecten/"
+        )
+
+    assert [name for name, _args in enqueued] == ["notification_emails_send"]
+    assert len(mailoutbox) == 3

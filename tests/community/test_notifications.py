@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.context_processors import member_notifications
+from community.forms.notifications import STAFF_KINDS
 from community.models import (
     EmailFrequency,
     Notification,
@@ -450,12 +451,26 @@ def test_preferences_page_has_a_fieldset_per_kind_with_the_current_choice(client
     response = client.get(reverse("notification_preferences"))
 
     html = response.content.decode()
-    assert html.count("<fieldset") == len(NotificationKind)
-    assert html.count("<legend") == len(NotificationKind)
-    assert html.count('type="radio"') == len(NotificationKind) * len(EmailFrequency)
+    # Kinds only staff receive (exports) are not offered to a parent.
+    parent_kinds = len(NotificationKind) - len(STAFF_KINDS)
+    assert html.count("<fieldset") == parent_kinds
+    assert html.count("<legend") == parent_kinds
+    assert html.count('type="radio"') == parent_kinds * len(EmailFrequency)
     form = response.context["form"]
     assert form["reply"].value() == "never"
     assert form["probe"].value() == "immediately"
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [("parent", False), ("moderator", False), ("researcher", True), ("admin", True)],
+)
+def test_only_those_who_export_are_offered_the_exports_ready_choice(client_for_role, role, offered):
+    response = client_for_role(role).get(reverse("notification_preferences"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert (NotificationKind.EXPORT_READY.value in response.context["form"].fields) is offered
+    assert ('name="export_ready"' in response.content.decode()) is offered
 
 
 def test_saving_preferences_stores_them_and_says_so(client, parent):
@@ -548,3 +563,31 @@ def test_unread_count_runs_no_query_for_visitors(django_assert_num_queries):
 
     with django_assert_num_queries(0):
         assert member_notifications(request)["unread_notification_count"]() == 0
+
+
+def test_a_long_recipient_list_binds_a_bounded_number_of_ids_per_query(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from community.services import notifications
+
+    monkeypatch.setattr(notifications, "IDS_PER_QUERY", 10)
+    recipients = UserFactory.create_batch(25)
+    bound: list[int] = []
+    preference_queries: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        bound.append(len(params or ()))
+        if "notificationpreference" in sql:
+            preference_queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with django_capture_on_commit_callbacks(), connection.execute_wrapper(record):
+        notifications_create(
+            recipients=recipients, kind=NotificationKind.PROBE, title=TITLE, url="/"
+        )
+
+    assert len(preference_queries) == 3  # 10 + 10 + 5 members
+    assert max(bound) <= 10 * len(Notification._meta.concrete_fields)
+    assert Notification.objects.count() == 25

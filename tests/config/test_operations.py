@@ -5,17 +5,18 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.test import override_settings
 
 from projects.models import HomePage
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_ok_when_database_answers(client):
+def test_healthz_reports_ok_when_database_and_cache_answer(client):
     response = client.get("/healthz")
 
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -27,7 +28,19 @@ def test_healthz_reports_503_when_database_does_not_answer(client):
         response = client.get("/healthz")
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response.json()["status"] == "unavailable"
+    assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
+
+
+def test_healthz_reports_a_lost_cache_as_degraded_but_healthy(client):
+    unreachable = {
+        "BACKEND": "config.cache.DegradingRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+    with override_settings(CACHES={"default": unreachable}):
+        response = client.get("/healthz")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
 
 
 def test_page_shows_styled_503_without_traceback_when_database_fails(client, home_page):
@@ -41,6 +54,18 @@ def test_page_shows_styled_503_without_traceback_when_database_fails(client, hom
     assert "/static/css/site.css" in body
     assert "Traceback" not in body and "OperationalError" not in body
     assert response["Retry-After"] == "60"
+
+
+def test_database_error_in_a_later_middleware_shows_styled_503(client, home_page):
+    client.raise_request_exception = False
+    with mock.patch(
+        "community.middleware.MemberOnboardingMiddleware.__call__",
+        side_effect=OperationalError("canceling statement due to statement timeout"),
+    ):
+        response = client.get("/")
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert "Tijdelijk niet beschikbaar" in response.content.decode()
 
 
 def test_unexpected_error_shows_styled_500_page(client, home_page):

@@ -1,6 +1,7 @@
 """Export of coded data (CSV, XLSX, REFI-QDA) and the import of a REFI-QDA project:
 researchers and administrators only, formula-safe, no personal data, a valid QDPX that
-imports back with the same codings."""
+imports back with the same codings. CSV and XLSX are made by an export job
+(tests/insights/test_exports.py): here they are started and downloaded as a researcher does."""
 
 import csv
 import io
@@ -16,8 +17,9 @@ from wagtail.models import PageLogEntry
 
 from community.models import HomeLanguage, MemberProfile, Province, Role
 from community.models.profiles import Child, month_start, months_added
-from insights.models import Code, Excerpt
+from insights.models import Code, Excerpt, ExportJob
 from insights.services.coded_export import CODED_COLUMNS
+from insights.services.exports import export_download_token, export_job_write
 from insights.services.qdpx import QDA_NAMESPACE, coded_qdpx, qdpx_import
 from projects.models import PostStatus
 from projects.post_text import post_plain_text
@@ -38,14 +40,42 @@ def import_url(project) -> str:
     return f"/admin/insights/projects/{project.pk}/import-qdpx/"
 
 
+@pytest.fixture(autouse=True)
+def _exports_root(settings, tmp_path):
+    settings.EXPORTS_ROOT = tmp_path / "exports"
+
+
+@pytest.fixture
+def export_download(django_capture_on_commit_callbacks):
+    """Start the CSV or XLSX export job (the task runs at once in tests) and download the
+    file through its link; a REFI-QDA project is still answered by the request itself."""
+
+    def start_and_download(client, project, file_format: str):
+        if file_format == "qdpx":
+            response = client.get(export_url(project, file_format))
+            response.bytes = response.content
+            return response
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(export_url(project, file_format))
+        assert started.status_code == HTTPStatus.FOUND, started
+        job = ExportJob.objects.filter(file_format=file_format).latest("pk")
+        response = client.get(
+            f"/admin/insights/exports/{job.pk}/download/?token={export_download_token(job=job)}"
+        )
+        response.bytes = b"".join(response.streaming_content)
+        return response
+
+    return start_and_download
+
+
 def csv_rows(response) -> list[dict]:
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = response.bytes.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text[1:])))
 
 
 def xlsx_rows(response) -> list[dict]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.bytes)).active
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     return [dict(zip(header, row, strict=True)) for row in rows]
 
@@ -85,12 +115,12 @@ def coded(project_page, topic_page, moderator, researcher):
 
 
 def test_csv_has_one_row_per_excerpt_with_codes_and_profile(
-    client_for_role, project_page, topic_page, coded
+    client_for_role, project_page, topic_page, coded, export_download
 ):
     first, second = coded["people"]
     whole, passage, reply, staff = coded["excerpts"]
 
-    response = client_for_role("researcher").get(export_url(project_page, "csv"))
+    response = export_download(client_for_role("researcher"), project_page, "csv")
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -116,26 +146,28 @@ def test_csv_has_one_row_per_excerpt_with_codes_and_profile(
     assert by_id[staff.pk]["author_id"] == ""
 
 
-def test_xlsx_holds_the_same_rows_and_no_formulas(client_for_role, project_page, coded):
-    response = client_for_role("admin").get(export_url(project_page, "xlsx"))
+def test_xlsx_holds_the_same_rows_and_no_formulas(
+    client_for_role, project_page, coded, export_download
+):
+    response = export_download(client_for_role("admin"), project_page, "xlsx")
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = xlsx_rows(response)
     assert len(rows) == 4
     assert {row["quote"] for row in rows} >= {"'=SUM(A1) niemand nam op"}
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.bytes)).active
     assert "f" not in {cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row}
 
 
 def test_exports_never_hold_email_pseudonym_or_name_of_a_parent(
-    client_for_role, project_page, coded
+    client_for_role, project_page, coded, export_download
 ):
     client = client_for_role("researcher")
-    text = b"".join(client.get(export_url(project_page, "csv")).streaming_content).decode()
-    workbook = client.get(export_url(project_page, "xlsx"))
+    text = export_download(client, project_page, "csv").bytes.decode()
+    workbook = export_download(client, project_page, "xlsx")
     cells = " ".join(str(value) for row in xlsx_rows(workbook) for value in row.values())
-    archive = zipfile.ZipFile(io.BytesIO(client.get(export_url(project_page, "qdpx")).content))
+    archive = zipfile.ZipFile(io.BytesIO(export_download(client, project_page, "qdpx").bytes))
     qde = archive.read("project.qde").decode()
 
     for person in coded["people"]:
@@ -149,7 +181,13 @@ def test_exports_never_hold_email_pseudonym_or_name_of_a_parent(
 
 @pytest.mark.parametrize("count", [5, 50])
 def test_export_costs_the_same_queries_for_5_and_50_excerpts(
-    client_for_role, project_page, topic_page, moderator, django_assert_num_queries, count
+    client_for_role,
+    project_page,
+    topic_page,
+    moderator,
+    researcher,
+    django_assert_num_queries,
+    count,
 ):
     code = CodeFactory()
     authors = [UserFactory() for _ in range(3)]
@@ -164,22 +202,33 @@ def test_export_costs_the_same_queries_for_5_and_50_excerpts(
             code,
             memo="memo",
         )
+    jobs = [
+        ExportJob.objects.create(
+            requested_by=researcher,
+            project=project_page,
+            kind="coded_excerpts",
+            file_format=file_format,
+        )
+        for file_format in ("csv", "xlsx")
+    ]
+    for job in jobs:
+        with django_assert_num_queries(EXPORT_JOB_QUERIES):
+            export_job_write(job_id=job.pk)
     client = client_for_role("researcher")
-    client.get(export_url(project_page, "xlsx"))
-
-    with django_assert_num_queries(EXPORT_QUERIES):
-        rows = csv_rows(client.get(export_url(project_page, "csv")))
-    with django_assert_num_queries(EXPORT_QUERIES):
-        client.get(export_url(project_page, "xlsx"))
-    with django_assert_num_queries(EXPORT_QUERIES + 1):  # + the codebook
+    client.get(export_url(project_page, "qdpx"))
+    with django_assert_num_queries(QDPX_QUERIES):
         client.get(export_url(project_page, "qdpx"))
 
-    assert len(rows) == count
+    assert [ExportJob.objects.get(pk=job.pk).rows_written for job in jobs] == [count, count]
 
 
-# admin overhead plus the project, the excerpts, their coders' groups, codings and their
-# coders' groups, children and languages
-EXPORT_QUERIES = 11
+# The job: read and claim it, count the excerpts; the excerpts, their coders' groups,
+# codings and their coders' groups, children and languages (per chunk of 2000); progress,
+# finishing it and the notification with its preference.
+EXPORT_JOB_QUERIES = 18
+# admin overhead plus the project, the codebook, the excerpts, their coders' groups,
+# codings and their coders' groups, children and languages
+QDPX_QUERIES = 12
 
 
 EXPORT_MATRIX = [
@@ -195,15 +244,25 @@ EXPORT_MATRIX = [
 
 
 @pytest.mark.parametrize(("role", "expected"), EXPORT_MATRIX)
-@pytest.mark.parametrize("file_format", ["csv", "xlsx", "qdpx"])
-def test_export_permission_matrix(
-    client_for_role, project_page, coded, role, expected, file_format
-):
-    response = client_for_role(role).get(export_url(project_page, file_format))
+def test_qdpx_export_permission_matrix(client_for_role, project_page, coded, role, expected):
+    response = client_for_role(role).get(export_url(project_page, "qdpx"))
 
     assert response.status_code == expected
     if expected != HTTPStatus.OK:
         assert "attachment" not in response.get("Content-Disposition", "")
+
+
+@pytest.mark.parametrize(("role", "expected"), EXPORT_MATRIX)
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_coded_export_job_permission_matrix(
+    client_for_role, project_page, coded, role, expected, file_format
+):
+    response = client_for_role(role).post(export_url(project_page, file_format))
+
+    starts = expected == HTTPStatus.OK
+    assert response.status_code == (HTTPStatus.FOUND if starts else expected)
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert ExportJob.objects.exists() is starts
 
 
 @pytest.mark.parametrize(("role", "expected"), EXPORT_MATRIX)
@@ -221,6 +280,8 @@ def test_staff_without_their_second_factor_never_export(client, project_page, co
         response = client.get(export_url(project_page, file_format))
         assert response.status_code != HTTPStatus.OK
         assert "attachment" not in response.get("Content-Disposition", "")
+        client.post(export_url(project_page, file_format))
+    assert not ExportJob.objects.exists()
 
 
 def test_export_of_an_unknown_format_or_project_is_not_served(client_for_role, project_page):

@@ -161,11 +161,18 @@ def test_flag_page_tells_a_member_who_already_flagged(client, parent, post):
     assert gettext("Send report") not in response.content.decode()
 
 
-def test_flag_create_refuses_a_second_flag(parent, post):
+def test_flag_create_refuses_a_different_second_flag(parent, post):
     flag_create(user=parent, post=post, reason=FlagReason.SPAM)
     with pytest.raises(ValidationError) as error:
-        flag_create(user=parent, post=post, reason=FlagReason.SPAM)
+        flag_create(user=parent, post=post, reason=FlagReason.DISRESPECTFUL)
     assert error.value.code == "already_flagged"
+    assert Flag.objects.count() == 1
+
+
+def test_flag_create_sent_again_returns_the_same_flag(parent, post):
+    first = flag_create(user=parent, post=post, reason=FlagReason.OTHER, text="Klopt niet")
+    again = flag_create(user=parent, post=post, reason=FlagReason.OTHER, text=" Klopt niet ")
+    assert again.pk == first.pk
     assert Flag.objects.count() == 1
 
 

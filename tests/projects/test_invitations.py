@@ -5,10 +5,13 @@ from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from community.models import Notification, NotificationKind
+from community.models import Broadcast, Notification, NotificationKind
 from projects.services.invitations import project_audience_invite, project_invitees
 from tests.community.factories import UserFactory
 from tests.conftest import ROLES, dutch_url
@@ -16,9 +19,18 @@ from tests.projects.factories import ProjectPageFactory, invite_list, project_fo
 
 pytestmark = pytest.mark.django_db
 
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 
 def invite_url(project) -> str:
     return reverse("projects_admin_invite", args=[project.pk])
+
+
+def invite(project, invited_by) -> int:
+    """Invite through the service; the tasks run at once in tests. Returns how many."""
+    broadcast = project_audience_invite(project=project, invited_by=invited_by)
+    broadcast.refresh_from_db()
+    return broadcast.notified
 
 
 def invitations() -> list[tuple[int, str]]:
@@ -32,15 +44,15 @@ def invitations() -> list[tuple[int, str]]:
 def test_everyone_in_the_audience_is_invited_once(
     researcher, parent, other_parent, moderator, project_page
 ):
-    assert project_audience_invite(project=project_page, invited_by=researcher) == 2
+    assert invite(project_page, researcher) == 2
 
     assert invitations() == [
         (parent.pk, dutch_url(project_page)),
         (other_parent.pk, dutch_url(project_page)),
     ]  # staff are not in the audience
-    assert project_audience_invite(project=project_page, invited_by=researcher) == 0
+    assert invite(project_page, researcher) == 0
     late = UserFactory()
-    assert project_audience_invite(project=project_page, invited_by=researcher) == 1
+    assert invite(project_page, researcher) == 1
     assert Notification.objects.filter(recipient=late).count() == 1
 
 
@@ -50,7 +62,7 @@ def test_a_segment_project_invites_only_its_segments(
     project = project_for_segments(project_index, [invite_list("Lijst", parent)])
 
     assert list(project_invitees(project)) == [parent]
-    assert project_audience_invite(project=project, invited_by=researcher) == 1
+    assert invite(project, researcher) == 1
     assert invitations() == [(parent.pk, dutch_url(project))]
     notification = Notification.objects.get()
     assert notification.actor == researcher
@@ -123,3 +135,75 @@ def test_the_project_has_an_invite_button_for_researchers(client_for_role, proje
     client = client_for_role("researcher")
     html = client.get(reverse("wagtailadmin_explore", args=[project_page.get_parent().pk]))
     assert invite_url(project_page) in html.content.decode()
+
+
+# ---------- answering at once, and the progress ----------
+
+
+def test_inviting_answers_at_once_and_the_workers_do_the_rest(
+    client_for_role, parent, other_parent, project_page, settings
+):
+    settings.TASKS = DATABASE_TASKS  # queued for a worker, as in production
+    client = client_for_role("researcher")
+
+    response = client.post(invite_url(project_page), follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert invitations() == []  # nobody notified inside the request
+    assert response.redirect_chain == [(invite_url(project_page), HTTPStatus.FOUND)]
+    html = response.content.decode()
+    assert 'data-status="queued"' in html
+    assert "data-invitation-under-way" in html  # no second button while it is sent
+    [broadcast] = Broadcast.objects.all()
+    assert DBTaskResult.objects.filter(task_path__endswith="broadcast_batch_run").count() == 1
+
+    # A second click while it is under way starts nothing new.
+    client.post(invite_url(project_page))
+    assert Broadcast.objects.get() == broadcast
+
+
+def test_the_invite_page_shows_how_far_invitations_and_new_topics_are(
+    client_for_role, researcher, parent, other_parent, project_page, topic_page
+):
+    invite(project_page, researcher)
+
+    html = client_for_role("researcher").get(invite_url(project_page)).content.decode()
+
+    assert html.count('data-status="done"') == 2  # the invitation and the topic's announcement
+    assert html.count('data-notified="2"') == 2
+    assert 'data-mailed="2"' in html  # invitations are e-mailed at once by default
+    assert topic_page.title in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_researchers_and_admins_see_the_progress(
+    client_for_role, researcher, parent, project_page, role
+):
+    invite(project_page, researcher)
+
+    response = client_for_role(role).get(invite_url(project_page))
+
+    if role in ("researcher", "admin"):
+        assert response.status_code == HTTPStatus.OK
+        assert "data-broadcast" in response.content.decode()
+    else:
+        assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+        assert "data-broadcast" not in response.content.decode()
+
+
+def test_the_invite_page_takes_the_same_queries_for_1_and_10_broadcasts(
+    client_for_role, researcher, parent, project_page, django_assert_num_queries
+):
+    client = client_for_role("researcher")
+    invite(project_page, researcher)
+    client.get(invite_url(project_page))  # warm the request state and the page tree
+    with CaptureQueriesContext(connection) as one:
+        client.get(invite_url(project_page))
+    for _ in range(9):
+        UserFactory()
+        invite(project_page, researcher)
+
+    with django_assert_num_queries(len(one)):
+        response = client.get(invite_url(project_page))
+
+    assert response.content.decode().count("data-broadcast=") == 10

@@ -193,6 +193,38 @@ def test_unknown_option_is_refused_with_a_message(client, parent, project_page):
     assert dutch("Choose from the options of this poll.") in response.content.decode()
 
 
+def test_a_second_vote_answers_400_with_the_message(client, parent, project_page):
+    topic = poll_topic(project_page)
+    first, second = options(topic)
+    client.force_login(parent)
+    client.post(vote_url(topic), {"options": str(first.pk)})
+
+    response = client.post(vote_url(topic), {"options": str(second.pk)})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert dutch("You already voted in this poll.") in response.content.decode()
+    assert list(PollVote.objects.values_list("option", flat=True)) == [first.pk]
+
+
+def test_a_refusal_without_a_field_shows_on_the_poll_form(
+    client, parent, project_page, monkeypatch
+):
+    def refuse(**kwargs):
+        raise ValidationError("Iets zonder veld.")
+
+    monkeypatch.setattr("projects.views.polls.poll_vote", refuse)
+    topic = poll_topic(project_page)
+    client.force_login(parent)
+
+    response = client.post(
+        vote_url(topic),
+        {"options": str(options(topic)[0].pk)},
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Iets zonder veld." in response.content.decode()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_vote(client_for_role, project_page, role):
     topic = poll_topic(project_page)

@@ -21,6 +21,7 @@ from projects.services.posts import (
     post_edit,
     post_published_notify,
     probe_create,
+    reaction_set,
     reaction_toggle,
     text_has_personal_data,
 )
@@ -298,12 +299,23 @@ def test_recognising_a_post_counts_once_and_a_second_press_takes_it_back(
     assert Reaction.objects.filter(post=post).count() == 0
 
 
+def test_setting_a_reaction_twice_leaves_the_state_asked_for(parent, other_parent, topic_page):
+    post = post_create(author=parent, topic=topic_page, text="Herkenbaar?")
+
+    assert [reaction_set(user=other_parent, post=post, on=True) for _ in "12"] == [True, True]
+    assert Reaction.objects.filter(post=post).count() == 1
+    assert [reaction_set(user=other_parent, post=post, on=False) for _ in "12"] == [False, False]
+    assert not Reaction.objects.filter(post=post).exists()
+
+
 def test_nobody_recognises_their_own_post_and_staff_do_not_react(parent, researcher, topic_page):
     post = post_create(author=parent, topic=topic_page, text="Van mij")
 
     for user in (parent, researcher):
         with pytest.raises(PermissionDenied):
             reaction_toggle(user=user, post=post)
+        with pytest.raises(PermissionDenied):
+            reaction_set(user=user, post=post, on=True)
 
 
 def test_new_member_may_post_ten_times_a_day(parent, topic_page):

@@ -1,4 +1,6 @@
-"""Project statistics and the export of posts: staff only, exact, fixed query counts."""
+"""Project statistics and the export of posts: staff only, exact, fixed query counts. The
+export runs as a job (insights.services.exports, tests/insights/test_exports.py): here the
+researcher starts it from the statistics page and downloads the finished file."""
 
 import csv
 import datetime
@@ -11,6 +13,8 @@ from django.utils import timezone
 
 from community.models import HomeLanguage, MemberProfile, Province, Role, Segment, SegmentRule
 from community.models.profiles import Child, month_start, months_added
+from insights.models import ExportJob
+from insights.services.exports import export_download_token, export_job_write
 from projects.models import (
     Audience,
     PollOption,
@@ -36,15 +40,42 @@ def export_url(project, file_format: str) -> str:
     return f"/admin/projects/{project.pk}/export.{file_format}"
 
 
+@pytest.fixture(autouse=True)
+def _exports_root(settings, tmp_path):
+    settings.EXPORTS_ROOT = tmp_path / "exports"
+
+
+@pytest.fixture
+def export_download(django_capture_on_commit_callbacks):
+    """Start the export as the statistics page does (the task runs at once in tests), then
+    download the file through the link on the list of one's exports."""
+
+    def start_and_download(client, project, file_format: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(export_url(project, file_format))
+        assert started.status_code == HTTPStatus.FOUND, started
+        job = ExportJob.objects.filter(file_format=file_format).latest("pk")
+        response = client.get(
+            f"/admin/insights/exports/{job.pk}/download/?token={export_download_token(job=job)}"
+        )
+        response.bytes = b"".join(response.streaming_content)
+        return response
+
+    return start_and_download
+
+
 def csv_rows(response) -> list[dict]:
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = response.bytes.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text[1:])))
 
 
+def xlsx_sheet(response):
+    return openpyxl.load_workbook(io.BytesIO(response.bytes)).active
+
+
 def xlsx_rows(response) -> list[dict]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header, *rows = [list(row) for row in xlsx_sheet(response).iter_rows(values_only=True)]
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
@@ -202,11 +233,11 @@ def exported_posts(project_page, topic_page, members):
 
 
 def test_csv_export_holds_published_posts_with_profile_variables(
-    client_for_role, project_page, topic_page, exported_posts, members
+    client_for_role, project_page, topic_page, exported_posts, members, export_download
 ):
     answer, reply, gone = exported_posts
 
-    response = client_for_role("researcher").get(export_url(project_page, "csv"))
+    response = export_download(client_for_role("researcher"), project_page, "csv")
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -231,11 +262,11 @@ def test_csv_export_holds_published_posts_with_profile_variables(
 
 
 def test_export_never_holds_email_or_pseudonym(
-    client_for_role, project_page, exported_posts, members
+    client_for_role, project_page, exported_posts, members, export_download
 ):
     client = client_for_role("researcher")
-    text = b"".join(client.get(export_url(project_page, "csv")).streaming_content).decode()
-    workbook = client.get(export_url(project_page, "xlsx"))
+    text = export_download(client, project_page, "csv").bytes.decode()
+    workbook = export_download(client, project_page, "xlsx")
     cells = " ".join(str(value) for row in xlsx_rows(workbook) for value in row.values())
 
     for member in members:
@@ -244,10 +275,12 @@ def test_export_never_holds_email_or_pseudonym(
             assert secret not in cells
 
 
-def test_xlsx_export_holds_the_same_rows(client_for_role, project_page, exported_posts):
+def test_xlsx_export_holds_the_same_rows(
+    client_for_role, project_page, exported_posts, export_download
+):
     answer, reply, _gone = exported_posts
 
-    response = client_for_role("admin").get(export_url(project_page, "xlsx"))
+    response = export_download(client_for_role("admin"), project_page, "xlsx")
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -257,13 +290,15 @@ def test_xlsx_export_holds_the_same_rows(client_for_role, project_page, exported
     assert rows[0]["languages"] == "nl;ar"
 
 
-def test_xlsx_export_has_no_formulas(client_for_role, project_page, topic_page, members):
+def test_xlsx_export_has_no_formulas(
+    client_for_role, project_page, topic_page, members, export_download
+):
     for text in ('=HYPERLINK("http://x")', "+1", "-1", "@cmd"):
         post_write(topic_page, members[0], text)
 
-    response = client_for_role("researcher").get(export_url(project_page, "xlsx"))
+    response = export_download(client_for_role("researcher"), project_page, "xlsx")
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = xlsx_sheet(response)
     types = {cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row}
     assert "f" not in types
     texts = [row[6].value for row in sheet.iter_rows(min_row=2)]
@@ -289,7 +324,7 @@ def test_cell_safe_prefixes_formula_starts(value, expected):
 
 @pytest.mark.parametrize("posts", [5, 50])
 def test_export_costs_the_same_queries_for_5_and_50_posts(
-    client_for_role, project_page, topic_page, members, django_assert_num_queries, posts
+    project_page, topic_page, members, researcher, django_assert_num_queries, posts
 ):
     for member in members:
         profile = MemberProfile.objects.create(user=member, province=Province.LIMBURG)
@@ -297,46 +332,62 @@ def test_export_costs_the_same_queries_for_5_and_50_posts(
         HomeLanguage.objects.create(profile=profile, language="fr")
     for number in range(posts):
         post_write(topic_page, members[number % 3], f"Tekst {number}.")
-    client = client_for_role("researcher")
-    client.get(export_url(project_page, "xlsx"))
+    jobs = [
+        ExportJob.objects.create(
+            requested_by=researcher, project=project_page, kind="posts", file_format=file_format
+        )
+        for file_format in ("csv", "xlsx")
+    ]
 
-    with django_assert_num_queries(EXPORT_QUERIES):
-        response = client.get(export_url(project_page, "csv"))
-        rows = csv_rows(response)
-    with django_assert_num_queries(EXPORT_QUERIES):
-        client.get(export_url(project_page, "xlsx"))
+    for job in jobs:
+        with django_assert_num_queries(EXPORT_QUERIES):
+            export_job_write(job_id=job.pk)
 
-    assert len(rows) == posts
+    assert [ExportJob.objects.get(pk=job.pk).rows_written for job in jobs] == [posts, posts]
 
 
-# admin overhead plus the export: the project, the posts, their children and languages
-EXPORT_QUERIES = 9
+# The job: read and claim it, count the posts; the posts, their children and languages (per
+# chunk of 2000); progress, finishing it and the notification with its preference.
+EXPORT_QUERIES = 15
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"),
+    ("role", "expected", "starts"),
     [
-        ("anonymous", HTTPStatus.FOUND),
-        ("parent", HTTPStatus.FORBIDDEN),
-        ("other_parent", HTTPStatus.FORBIDDEN),
-        ("moderator", HTTPStatus.FOUND),
-        ("researcher", HTTPStatus.OK),
-        ("admin", HTTPStatus.OK),
+        ("anonymous", HTTPStatus.FOUND, False),
+        ("parent", HTTPStatus.FORBIDDEN, False),
+        ("other_parent", HTTPStatus.FORBIDDEN, False),
+        ("moderator", HTTPStatus.FOUND, False),
+        ("researcher", HTTPStatus.FOUND, True),
+        ("admin", HTTPStatus.FOUND, True),
     ],
 )
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_export_permission_matrix(client_for_role, project_page, role, expected, file_format):
-    response = client_for_role(role).get(export_url(project_page, file_format))
+def test_export_permission_matrix(
+    client_for_role, project_page, role, expected, starts, file_format
+):
+    response = client_for_role(role).post(export_url(project_page, file_format))
 
     assert response.status_code == expected
-    if expected != HTTPStatus.OK:
-        assert "attachment" not in response.get("Content-Disposition", "")
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert ExportJob.objects.exists() is starts
+    if starts:
+        assert response["Location"] == "/admin/insights/exports/"
+
+
+def test_statistics_page_starts_exports_with_a_form(client_for_role, project_page):
+    html = client_for_role("researcher").get(statistics_url(project_page)).content.decode()
+
+    assert f'action="{export_url(project_page, "csv")}"' in html
+    assert f'formaction="{export_url(project_page, "xlsx")}"' in html
+    assert 'method="post"' in html
 
 
 def test_export_of_an_unknown_format_or_project_is_404(client_for_role, project_page):
     client = client_for_role("researcher")
 
-    unknown = client.get(export_url(project_page, "json"))
+    unknown = client.post(export_url(project_page, "json"))
     assert unknown.status_code != HTTPStatus.OK
     assert "attachment" not in unknown.get("Content-Disposition", "")
-    assert client.get("/admin/projects/999999/export.csv").status_code == HTTPStatus.NOT_FOUND
+    assert client.post("/admin/projects/999999/export.csv").status_code == HTTPStatus.NOT_FOUND
+    assert not ExportJob.objects.exists()

@@ -5,10 +5,13 @@ are shown where the researcher is looking."""
 from http import HTTPStatus
 
 import pytest
+from django.db.models.signals import post_save
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from community.models import Broadcast, BroadcastStatus, Notification, NotificationKind
 from projects.models import ResponseMode, TopicPage
 from tests.projects.factories import TopicPageFactory
 
@@ -174,3 +177,86 @@ def test_an_error_on_the_settings_tab_is_also_named_at_the_top_of_the_form(
     assert "expire_at" in form.errors
     assert form.non_field_errors()
     assert topics_under(project_page) == []
+
+
+# ---------- the announcement is queued in the publishing transaction ----------
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def draft_topic(project) -> TopicPage:
+    topic = TopicPage(title="Slapen", slug="slapen", question="<p>Hoe slaapt je baby?</p>")
+    topic.live = False
+    project.add_child(instance=topic)
+    return topic
+
+
+def announcement_tasks() -> int:
+    return DBTaskResult.objects.filter(task_path__endswith="broadcast_batch_run").count()
+
+
+def test_publishing_a_topic_queues_its_announcement_with_the_publication(
+    project_page, parent, other_parent, settings
+):
+    settings.TASKS = DATABASE_TASKS
+    topic = draft_topic(project_page)
+
+    topic.save_revision().publish()
+
+    broadcast = Broadcast.objects.get()
+    assert (broadcast.kind, broadcast.target_id) == (NotificationKind.NEW_TOPIC, topic.pk)
+    assert broadcast.status == BroadcastStatus.QUEUED
+    assert announcement_tasks() == 1
+    assert not Notification.objects.exists()  # the worker notifies, not the request
+
+
+def test_when_the_announcement_cannot_be_queued_the_topic_is_not_published(
+    project_page, parent, settings, monkeypatch
+):
+    settings.TASKS = DATABASE_TASKS
+    topic = draft_topic(project_page)
+
+    def broken(**kwargs):
+        raise RuntimeError("the queue is gone")
+
+    monkeypatch.setattr("projects.services.topic_notifications.broadcast_start", broken)
+    with pytest.raises(RuntimeError):
+        topic.save_revision().publish()
+
+    assert TopicPage.objects.get(pk=topic.pk).live is False
+    assert not Broadcast.objects.exists()
+
+
+def test_when_publishing_fails_after_the_announcement_was_queued_both_roll_back(
+    project_page, parent, settings
+):
+    settings.TASKS = DATABASE_TASKS
+    topic = draft_topic(project_page)
+
+    def publication_fails(sender, instance, **kwargs):
+        if isinstance(instance, TopicPage) and instance.live:
+            raise RuntimeError("the rest of the publication failed")
+
+    post_save.connect(publication_fails)  # after the announcement's receiver
+    try:
+        with pytest.raises(RuntimeError):
+            topic.save_revision().publish()
+    finally:
+        post_save.disconnect(publication_fails)
+
+    assert TopicPage.objects.get(pk=topic.pk).live is False
+    assert not Broadcast.objects.exists()
+    assert announcement_tasks() == 0
+
+
+def test_a_topic_is_announced_once_however_often_it_is_saved_or_published(
+    project_page, parent, other_parent
+):
+    topic = draft_topic(project_page)
+    topic.save_revision().publish()
+    topic.refresh_from_db()
+    topic.save()
+    topic.save_revision().publish()
+
+    assert Broadcast.objects.count() == 1
+    assert Notification.objects.filter(kind=NotificationKind.NEW_TOPIC).count() == 2
