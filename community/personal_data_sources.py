@@ -286,5 +286,7 @@ for label, reason in {
     "entries about the account keep no e-mail address.",
     "taggit.TaggedItem": "Tags on content pages; users are never tagged.",
     "wagtailsearch.IndexEntry": "Search index of pages and snippets; users are not indexed.",
+    "community.Broadcast": "Who sent an invitation, a new topic or results to an audience "
+    f"(actor). {_STAFF_WORK} The notifications a member received are in their data download.",
 }.items():
     exclude(label, reason)

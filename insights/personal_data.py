@@ -60,5 +60,6 @@ for label in (
     "insights.InsightStatusChange",
     "insights.ActionEntry",
     "insights.PublicUpdate",
+    "insights.ExportJob",
 ):
     exclude(label, _STAFF_WORK)
