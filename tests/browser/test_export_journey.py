@@ -47,6 +47,11 @@ def test_researcher_exports_posts_as_xlsx_and_downloads_them(
     row = tab.locator("tr[data-export]").first
     expect(row).to_have_attribute("data-status", "done")
     expect(row).to_contain_text("Slapen")
+    # Wagtail fades its "export started" message in: check contrast once it is fully there.
+    tab.wait_for_function(
+        "() => document.querySelector('.messages').getAnimations({subtree: true})"
+        ".every(a => a.playState !== 'running')"
+    )
     assert serious_findings(tab) == []
     assert tab.csp_violations == []
 
