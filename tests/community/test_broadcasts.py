@@ -2,12 +2,10 @@
 (one connection, templates rendered once per language, claims around the send)."""
 
 import smtplib
-import threading
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.mail import SMTPSink
@@ -173,43 +171,6 @@ def test_a_mail_batch_run_again_after_a_crash_sends_only_what_was_not_claimed(ma
     assert broadcast_emails_send.call(batch.pk) == 4
 
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(n.recipient.email for n in unclaimed)
-
-
-# serialized_rollback: the page tree and content types that migrations made come back after
-# the flush, for the tests that run after this one on the same worker.
-@pytest.mark.skipif(
-    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="SQLite runs one writer at a time: there is no race to lose",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_runs_of_one_batch_at_the_same_time_notify_each_member_once(settings):
-    settings.TASKS = DATABASE_TASKS  # tasks are queued, not run: the race is ours to start
-    members(40)
-    broadcast = broadcast_start(
-        kind=NotificationKind.PROJECT_INVITATION,
-        audience=everyone_active,
-        title=TITLE,
-        url="/projecten/slapen/",
-    )
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(tasks.broadcast_batch_create(broadcast_id=broadcast.pk, after=0))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(results) == [0, 40]
-    assert Notification.objects.filter(broadcast=broadcast).count() == 40
-    assert BroadcastBatch.objects.filter(broadcast=broadcast).count() == 1
 
 
 # ---------- the mail batch ----------
