@@ -42,11 +42,11 @@ run: seed
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	@# Browser tests empty the database after each test (they share it with a live server), so
-	@# they run after the others rather than mixed with them on a worker. Exit code 5 (nothing
-	@# selected, e.g. PYTEST_ARGS naming one file) is fine.
-	$(PYTHON) -m pytest -n auto --dist loadfile -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(PYTHON) -m pytest -n auto --dist loadfile -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	@# Browser and race tests empty the database after each test (they commit, for a live
+	@# server or for threads), so they run after the others rather than mixed with them on a
+	@# worker. Exit code 5 (nothing selected, e.g. PYTEST_ARGS naming one file) is fine.
+	$(PYTHON) -m pytest -n auto --dist loadfile -m "not browser and not races" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PYTHON) -m pytest -n auto --dist loadfile -m "browser or races" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Two runs of one broadcast batch at once (PostgreSQL): each member notified once.
 
-In a file of its own: a transactional test empties the database after it, and pytest-django
-runs such tests after the others only within a file's group under xdist."""
+Marked `races`: `make test` runs it after the others, with the browser tests, because a
+transactional test empties the database after it."""
 
 import threading
 
@@ -18,10 +18,10 @@ from community.models import (
 from community.services.broadcasts import broadcast_start
 from tests.community.test_broadcasts import everyone_active, members
 
-pytestmark = pytest.mark.django_db
-
 TITLE = {"nl": "Slapen", "en": "Sleeping"}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+pytestmark = [pytest.mark.django_db, pytest.mark.races]
 
 
 # serialized_rollback: the page tree and content types that migrations made come back after

@@ -1,7 +1,7 @@
 """Races: the same form sent many times at once makes one row and never a 500 (PostgreSQL).
 
-In a file of their own: a transactional test empties the database after it, and
-pytest-django runs such tests after the others only within a file's group under xdist."""
+Marked `races`: `make test` runs them after the others, with the browser tests, because a
+transactional test empties the database after it."""
 
 import contextlib
 import re
@@ -22,10 +22,10 @@ from tests.conftest import dutch_url
 from tests.projects.factories import post_write
 from tests.projects.test_submissions import answer_url, messages_of, nl, poll_topic, react
 
-pytestmark = pytest.mark.django_db
-
 KEY_INPUT = re.compile(r'name="submission_key" value="([^"]*)"')
 THANK_YOU = "Thank you, your post is online."
+
+pytestmark = [pytest.mark.django_db, pytest.mark.races]
 
 
 # --- many at once ---
