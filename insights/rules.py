@@ -150,8 +150,8 @@ def can_list_exports(user: User) -> bool:
 
 
 def can_download_export(user: User, job) -> bool:
-    """The export permission of today's downloads, and only the person who asked for the
+    """Today's permission to export this kind of data, and only the person who asked for the
     file or an administrator: another researcher's export stays theirs."""
-    return can_export_posts(user) and (
+    return can_start_export(user, job.kind) and (
         job.requested_by_id == user.pk or user.is_superuser or user.has_role(Role.ADMIN)
     )

@@ -16,6 +16,8 @@ post's id as text (Post.Meta.indexes), and ranks only the newest RANK_CANDIDATES
 
 import datetime
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -69,7 +71,25 @@ def _ranked_ids_postgresql(words: str, queryset: QuerySet) -> list[int]:
         .order_by(SearchRank(F("index_entries__body"), tsquery).desc(), "-pk")
         .values_list("pk", flat=True)
     )
-    return list(ranked[:SEARCH_LIMIT])
+    with _planned_for_its_words(queryset.db):
+        return list(ranked[:SEARCH_LIMIT])
+
+
+@contextmanager
+def _planned_for_its_words(alias: str) -> Iterator[None]:
+    """Never run the search as a prepared statement (config/settings/base.py prepares a query
+    on its fifth run). The best plan depends on how common the words are, and PostgreSQL may
+    switch a prepared statement to one generic plan for every word: after a few searches for a
+    rare word, a common word then took 700 ms instead of 60 (docs/benchmarks.md)."""
+    connection = connections[alias]
+    connection.ensure_connection()
+    driver = connection.connection
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def _in_rank_order(ids: list[int], posts: QuerySet) -> list[Post]:

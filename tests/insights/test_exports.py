@@ -461,6 +461,31 @@ def test_another_researcher_cannot_download_my_export(client, finished):
     assert "attachment" not in response.get("Content-Disposition", "")
 
 
+@pytest.mark.parametrize(
+    ("kind", "rule", "expected"),
+    [
+        (ExportKind.POSTS, "can_export_posts", HTTPStatus.NOT_FOUND),
+        (ExportKind.POSTS, "can_export_coded_data", HTTPStatus.OK),
+        (ExportKind.CODED_EXCERPTS, "can_export_coded_data", HTTPStatus.NOT_FOUND),
+        (ExportKind.CODED_EXCERPTS, "can_export_posts", HTTPStatus.OK),
+    ],
+)
+def test_a_download_asks_the_permission_of_its_own_kind(
+    client_for_role, project_page, posts, researcher, monkeypatch, kind, rule, expected
+):
+    """Should one kind of export be withdrawn from researchers, their files of that kind stop
+    downloading and those of the other kind do not."""
+    job = job_for(researcher, project_page, kind=kind)
+    export_job_write(job_id=job.pk)
+    client = client_for_role("researcher")
+    monkeypatch.setattr(f"insights.rules.{rule}", lambda user: False)
+
+    response = client.get(download_url(job))
+
+    assert response.status_code == expected
+    response.close()
+
+
 def test_the_download_is_an_uncached_attachment_of_the_file(client_for_role, finished):
     response = client_for_role("researcher").get(download_url(finished))
 
