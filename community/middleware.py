@@ -90,6 +90,10 @@ class MemberOnboardingMiddleware:
             "personal_data_download",
             "account_delete",
             "healthz",
+            # A one-time survey link (feedback) answers without an account, so it opens
+            # for a signed-in member whatever their onboarding.
+            "feedback_survey",
+            "feedback_survey_thanks",
         }
     )
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/feedback/", include("feedback.urls.api")),
 ]
 
 if settings.DEBUG:
@@ -38,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("community.urls")),
     path("", include("projects.urls")),
     path("", include("insights.urls")),
+    path("", include("feedback.urls.public")),
     # Wagtail's own addresses, its page serving through the remembered routes.
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(wagtail_urls.serve_pattern, page_serve, name="wagtail_serve"),

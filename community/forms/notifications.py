@@ -16,6 +16,10 @@ KIND_HELP = {
         "When the research terms or privacy notice change and you need to accept them again."
     ),
     NotificationKind.EXPORT_READY: _("When an export you started is ready to download."),
+    NotificationKind.FEEDBACK_FOLLOW_UP: _(
+        "When a parent's feedback in your team or region needs a follow-up, or one is overdue."
+    ),
+    NotificationKind.FEEDBACK_REPORT: _("When the monthly feedback report is ready."),
 }
 
 
@@ -23,6 +27,8 @@ KIND_HELP = {
 # (researchers and administrators whose role counts now): community imports no other app.
 STAFF_KINDS = {
     NotificationKind.EXPORT_READY: (Role.RESEARCHER, Role.ADMIN),
+    NotificationKind.FEEDBACK_FOLLOW_UP: (Role.TEAM_LEAD, Role.ADMIN),
+    NotificationKind.FEEDBACK_REPORT: (Role.TEAM_LEAD, Role.ADMIN),
 }
 
 

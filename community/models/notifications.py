@@ -15,6 +15,8 @@ class NotificationKind(models.TextChoices):
     CONSENT_UPDATE = "consent_update", _("Changes to the terms or privacy notice")
     RESULTS = "results", _("What happened with what I said")
     EXPORT_READY = "export_ready", _("Exports ready to download")
+    FEEDBACK_FOLLOW_UP = "feedback_follow_up", _("Feedback that needs a follow-up")
+    FEEDBACK_REPORT = "feedback_report", _("The monthly feedback report")
 
 
 class EmailFrequency(models.TextChoices):
@@ -33,6 +35,8 @@ DEFAULT_EMAIL_FREQUENCY = {
     NotificationKind.CONSENT_UPDATE: EmailFrequency.IMMEDIATELY,
     NotificationKind.RESULTS: EmailFrequency.IMMEDIATELY,
     NotificationKind.EXPORT_READY: EmailFrequency.IMMEDIATELY,
+    NotificationKind.FEEDBACK_FOLLOW_UP: EmailFrequency.IMMEDIATELY,
+    NotificationKind.FEEDBACK_REPORT: EmailFrequency.IMMEDIATELY,
 }
 
 # What the member reads; %(title)s is the page the notification is about, %(actor)s who acted.
@@ -44,6 +48,8 @@ NOTIFICATION_TEXTS = {
     NotificationKind.MODERATION: _("A moderator made a decision about your post in “%(title)s”."),
     NotificationKind.CONSENT_UPDATE: _("“%(title)s” has changed. Please read and accept it."),
     NotificationKind.RESULTS: _("News about what you told us: “%(title)s”."),
+    NotificationKind.FEEDBACK_FOLLOW_UP: _("Feedback needs a follow-up: “%(title)s”."),
+    NotificationKind.FEEDBACK_REPORT: _("The monthly feedback report is ready: “%(title)s”."),
 }
 
 

@@ -25,6 +25,7 @@ class Role(models.TextChoices):
 
     RESEARCHER = "Researchers", _("Researcher")
     MODERATOR = "Moderators", _("Moderator")
+    STAFF_MEMBER = "Staff members", _("Staff member")
     TEAM_LEAD = "Team leads", _("Team lead")
     COMPLAINTS_OFFICER = "Complaints officers", _("Complaints officer")
     ADMIN = "Administrators", _("Administrator")

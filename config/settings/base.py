@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "community",
     "projects",
     "insights",
+    "feedback",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -305,3 +306,15 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- feedback: the helpline and e-mail channels (feedback.webhooks, feedback.services) ---
+# The secret the contact centre and the e-mail desk sign their API calls with (Standard
+# Webhooks: "whsec_" and the base64 of 24 to 64 random bytes). During a rotation, give the new
+# and the old one, space-separated. Production has no default: without it the API answers 503.
+FEEDBACK_WEBHOOK_SECRET = env("FEEDBACK_WEBHOOK_SECRET", default="")
+# The satisfaction mail after an e-mail answer goes this many days after the answer, and the
+# one reminder this many days after the mail.
+FEEDBACK_EMAIL_DELAY_DAYS = env.int("FEEDBACK_EMAIL_DELAY_DAYS", default=3)
+FEEDBACK_EMAIL_REMINDER_DAYS = env.int("FEEDBACK_EMAIL_REMINDER_DAYS", default=4)
+# No survey mail to an address that got one (any channel) in this many days.
+FEEDBACK_EMAIL_THROTTLE_DAYS = env.int("FEEDBACK_EMAIL_THROTTLE_DAYS", default=7)

@@ -16,6 +16,10 @@ else:
 for folder in (VAR_DIR, VAR_DIR / "mail", VAR_DIR / "media"):
     folder.mkdir(parents=True, exist_ok=True)
 SEED_DEMO_ALLOWED = True
+# A fixed secret for the feedback API, known to the tests and the README's example.
+FEEDBACK_WEBHOOK_SECRET = env(
+    "FEEDBACK_WEBHOOK_SECRET", default="whsec_bWVldC10aGUtcGFyZW50cy1kZXYtd2ViaG9vay1rZXk="
+)
 
 # Page edits are logged at INFO for the audit trail in production; in development they are noise.
 LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405

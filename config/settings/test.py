@@ -13,4 +13,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SEED_DEMO_ALLOWED = True
+# A fixed secret for the feedback API, known to the tests and the README's example.
+FEEDBACK_WEBHOOK_SECRET = "whsec_bWVldC10aGUtcGFyZW50cy1kZXYtd2ViaG9vay1rZXk="
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

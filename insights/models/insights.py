@@ -133,10 +133,17 @@ class ActionStatus(models.TextChoices):
 
 
 class Action(models.Model):
-    """What the agency will change because of an accepted insight."""
+    """What the agency will change because of an accepted insight, or an adjustment decided
+    elsewhere without one (the monthly feedback report links its own through the feedback
+    app; the insights pages list only actions of an insight)."""
 
     insight = models.ForeignKey(
-        Insight, verbose_name=_("insight"), on_delete=models.CASCADE, related_name="actions"
+        Insight,
+        verbose_name=_("insight"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
     )
     title = models.CharField(_("what we change"), max_length=TITLE_MAX_LENGTH)
     description = models.TextField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)

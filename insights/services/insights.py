@@ -281,7 +281,7 @@ def _status_label(choices: type, value: str) -> str:
 def action_create(
     *,
     user: User,
-    insight: Insight,
+    insight: Insight | None,
     title: str,
     owner: str,
     due_date: datetime.date | None = None,
@@ -291,9 +291,10 @@ def action_create(
     """Add a planned action to an accepted (or done) insight, with a first timeline entry.
 
     A due date in the past is allowed (actions are sometimes registered late); the board
-    then marks the action overdue.
+    then marks the action overdue. `insight=None` is an adjustment decided elsewhere (the
+    monthly feedback report), which links it itself.
     """
-    if insight.status not in INSIGHT_STATUSES_WITH_ACTIONS:
+    if insight is not None and insight.status not in INSIGHT_STATUSES_WITH_ACTIONS:
         raise ValidationError(gettext("Only an accepted insight gets actions."))
     action = Action(
         insight=insight,
@@ -312,7 +313,12 @@ def action_create(
         status=ActionStatus.PLANNED,
         written_by=user,
     )
-    log(instance=action, action="insights.action_created", user=user, data={"insight": insight.pk})
+    log(
+        instance=action,
+        action="insights.action_created",
+        user=user,
+        data={"insight": insight.pk if insight else None},
+    )
     return action
 
 

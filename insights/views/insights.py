@@ -336,7 +336,7 @@ def admin_action_form(
 ) -> HttpResponse:
     """Add an action to an accepted insight, or change one."""
     staff_only(request)
-    action = get_object_or_404(Action, pk=action_id) if action_id else None
+    action = get_object_or_404(Action, pk=action_id, insight__isnull=False) if action_id else None
     insight = action.insight if action else get_object_or_404(Insight, pk=insight_id)
     form = ActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
@@ -361,7 +361,7 @@ def admin_action_form(
 @require_POST
 def admin_action_status(request: HttpRequest, action_id: int) -> HttpResponse:
     staff_only(request)
-    action = get_object_or_404(Action, pk=action_id)
+    action = get_object_or_404(Action, pk=action_id, insight__isnull=False)
     form = ActionStatusForm(request.POST, choices=ActionStatus.choices)
     if form.is_valid():
         try:
@@ -388,7 +388,7 @@ def admin_action_status(request: HttpRequest, action_id: int) -> HttpResponse:
 @require_POST
 def admin_action_entry(request: HttpRequest, action_id: int) -> HttpResponse:
     staff_only(request)
-    action = get_object_or_404(Action, pk=action_id)
+    action = get_object_or_404(Action, pk=action_id, insight__isnull=False)
     form = ActionEntryForm(request.POST)
     if form.is_valid():
         try:

@@ -22,8 +22,11 @@ def admin_insights_board(request: HttpRequest) -> HttpResponse:
         action_count=Count("actions", distinct=True),
         evidence_count=Count("evidence_links", distinct=True),
     )
-    actions = Action.objects.select_related("insight").order_by(
-        F("due_date").asc(nulls_last=True), "insight_id", "pk"
+    # Adjustments from the monthly feedback report have no insight: the report tracks them.
+    actions = (
+        Action.objects.filter(insight__isnull=False)
+        .select_related("insight")
+        .order_by(F("due_date").asc(nulls_last=True), "insight_id", "pk")
     )
     if status in InsightStatus.values:
         insights = insights.filter(status=status)
@@ -38,7 +41,7 @@ def admin_insights_board(request: HttpRequest) -> HttpResponse:
     actions = list(actions)
     owners = sorted(
         {*Insight.objects.exclude(owner_team="").values_list("owner_team", flat=True)}
-        | {*Action.objects.values_list("owner", flat=True)},
+        | {*Action.objects.filter(insight__isnull=False).values_list("owner", flat=True)},
         key=str.casefold,
     )
     columns = [

@@ -333,4 +333,4 @@ def test_coding_view_costs_the_same_queries_for_5_and_50_posts_with_excerpts(
     assert len(response.context["answers"]) == 50
 
 
-CODING_VIEW_QUERIES = 13  # 5 for the page itself; the rest is the session, user and admin menu
+CODING_VIEW_QUERIES = 14  # 5 for the page itself; the rest is the session, user and admin menu

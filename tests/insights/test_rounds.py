@@ -554,6 +554,6 @@ def test_the_round_list_costs_the_same_queries_for_5_and_50_rounds(
     assert response.content.decode().count("data-round=") == count
 
 
-CODING_PAGE_QUERIES = 15
-ROUND_LIST_QUERIES = 14
-ROUND_PAGE_QUERIES = 15
+CODING_PAGE_QUERIES = 16
+ROUND_LIST_QUERIES = 15
+ROUND_PAGE_QUERIES = 16

@@ -22,7 +22,7 @@ SEARCH_QUERIES = 5
 # the admin's permissions, profile, locales and menu (7), the chosen project, the full-text
 # match, the posts found (with authors, topics and projects), the form's project and topic
 # choices (2)
-STAFF_SEARCH_QUERIES = 12
+STAFF_SEARCH_QUERIES = 13
 
 
 def search_url(project) -> str:

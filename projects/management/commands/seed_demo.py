@@ -37,6 +37,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[Role]]] = [
     ("onderzoeker@example.org", "Onderzoeker", [Role.RESEARCHER]),
     ("moderator@example.org", "Moderator", [Role.MODERATOR]),
     ("teamverantwoordelijke@example.org", "Teamverantwoordelijke", [Role.TEAM_LEAD]),
+    ("medewerker@example.org", "Verpleegkundige An", [Role.STAFF_MEMBER]),
     ("klachten@example.org", "Klachtenbehandelaar", [Role.COMPLAINTS_OFFICER]),
     ("ouder1@example.org", "Ouder Een", []),
     ("ouder2@example.org", "Ouder Twee", []),
