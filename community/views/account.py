@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,9 +48,15 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         return render(request, "community/account_delete.html", {"staff": True})
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        account_delete_service(
-            user=request.user, remove_contributions=form.cleaned_data["remove_contributions"]
-        )
+        try:
+            account_delete_service(
+                user=request.user, remove_contributions=form.cleaned_data["remove_contributions"]
+            )
+        except ValidationError as error:
+            # A registered source refuses (a former staff member's feedback must stay with
+            # the organisation): nothing is deleted, and the page says why.
+            form.add_error(None, error)
+            return render(request, "community/account_delete.html", {"form": form})
         logout(request)
         messages.success(
             request,
