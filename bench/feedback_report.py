@@ -99,10 +99,12 @@ WITH staff AS (
     RETURNING id, channel, staff_id, occurred_at
 ), invitations AS (
     INSERT INTO feedback_invitation
-        (contact_id, token_hash, created_at, expires_at, mail_suppressed, address_hash)
-    SELECT id, md5(id::text) || md5(id::text || 'bench'), occurred_at,
-        occurred_at + interval '14 days', '', ''
-    FROM contacts WHERE channel <> 'helpline'
+        (contact_id, token_hash, created_at, expires_at, mail_suppressed, address_hash,
+         channel, staff_id, team_id, region_id)
+    SELECT c.id, md5(c.id::text) || md5(c.id::text || 'bench'), c.occurred_at,
+        c.occurred_at + interval '14 days', '', '', c.channel, c.staff_id, staff.team_id,
+        staff.region_id
+    FROM contacts c JOIN staff ON staff.id = c.staff_id WHERE c.channel <> 'helpline'
 )
 INSERT INTO feedback_response
     (contact_id, survey_version_id, channel, staff_id, team_id, region_id, score,

@@ -160,6 +160,10 @@ def seed(tokens: int, files: list[str]) -> dict:
                         token_hash=token_hash(token),
                         created_at=now,
                         expires_at=now + INVITATION_VALID_FOR,
+                        channel=contact.channel,
+                        staff=staff,
+                        team_id=staff.team_id,
+                        region_id=team.region_id,
                     )
                     for contact, token in zip(contacts, issued, strict=True)
                 ),

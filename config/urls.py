@@ -32,6 +32,9 @@ if settings.DEBUG:
 
 # Dutch lives at "/", English at "/en/": the language is in the address, never guessed.
 urlpatterns += i18n_patterns(
+    # First: a parent's survey link is the busiest address, and the resolver tries each
+    # pattern in turn (these paths start with their own words: f/, medewerker/, feedback/).
+    path("", include("feedback.urls.public")),
     # Before allauth's own: setting up two-factor authentication leads on to `next`.
     path("accounts/2fa/totp/activate/", two_factor.totp_activate, name="mfa_activate_totp"),
     path("accounts/2fa/recovery-codes/", two_factor.recovery_codes, name="mfa_view_recovery_codes"),
@@ -39,7 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("community.urls")),
     path("", include("projects.urls")),
     path("", include("insights.urls")),
-    path("", include("feedback.urls.public")),
+    path("", include("complaints.urls.public")),
     # Wagtail's own addresses, its page serving through the remembered routes.
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(wagtail_urls.serve_pattern, page_serve, name="wagtail_serve"),

@@ -5,6 +5,7 @@ from django.utils import translation
 from wagtail.models import Page
 
 from community.models import Role
+from feedback.services.surveys import _kept_versions
 from projects.models import HomePage, ProjectIndexPage
 from tests.community.factories import TEST_PASSWORD, UserFactory, totp_activate, totp_code
 from tests.projects.factories import ProjectPageFactory, StandardPageFactory, TopicPageFactory
@@ -35,10 +36,13 @@ def django_db_modify_db_settings(
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The cache outlives each test's database; start every test without stale entries."""
+    """The cache (and what a process keeps in memory, like each channel's survey version)
+    outlives each test's database; start every test without stale entries."""
     cache.clear()
+    _kept_versions.clear()
     yield
     cache.clear()
+    _kept_versions.clear()
 
 
 def dutch_url(page: Page) -> str:

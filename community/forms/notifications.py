@@ -20,6 +20,13 @@ KIND_HELP = {
         "When a parent's feedback in your team or region needs a follow-up, or one is overdue."
     ),
     NotificationKind.FEEDBACK_REPORT: _("When the monthly feedback report is ready."),
+    NotificationKind.COMPLAINT_ASSIGNED: _("When a complaint is assigned to you."),
+    NotificationKind.COMPLAINT_DEADLINE: _(
+        "When a complaint you handle is 5 days from a deadline, or a deadline is missed."
+    ),
+    NotificationKind.COMPLAINT_SAFEGUARDING: _(
+        "When a complaint raises a concern about a child's safety. This e-mail always goes out."
+    ),
 }
 
 
@@ -29,6 +36,9 @@ STAFF_KINDS = {
     NotificationKind.EXPORT_READY: (Role.RESEARCHER, Role.ADMIN),
     NotificationKind.FEEDBACK_FOLLOW_UP: (Role.TEAM_LEAD, Role.ADMIN),
     NotificationKind.FEEDBACK_REPORT: (Role.TEAM_LEAD, Role.ADMIN),
+    NotificationKind.COMPLAINT_ASSIGNED: (Role.COMPLAINTS_OFFICER, Role.COMPLAINTS_LEAD),
+    NotificationKind.COMPLAINT_DEADLINE: (Role.COMPLAINTS_OFFICER, Role.COMPLAINTS_LEAD),
+    NotificationKind.COMPLAINT_SAFEGUARDING: (Role.SAFEGUARDING_OFFICER,),
 }
 
 

@@ -17,6 +17,9 @@ class NotificationKind(models.TextChoices):
     EXPORT_READY = "export_ready", _("Exports ready to download")
     FEEDBACK_FOLLOW_UP = "feedback_follow_up", _("Feedback that needs a follow-up")
     FEEDBACK_REPORT = "feedback_report", _("The monthly feedback report")
+    COMPLAINT_ASSIGNED = "complaint_assigned", _("Complaints assigned to me")
+    COMPLAINT_DEADLINE = "complaint_deadline", _("Complaint deadlines")
+    COMPLAINT_SAFEGUARDING = "complaint_safeguarding", _("Safeguarding concerns in complaints")
 
 
 class EmailFrequency(models.TextChoices):
@@ -37,6 +40,9 @@ DEFAULT_EMAIL_FREQUENCY = {
     NotificationKind.EXPORT_READY: EmailFrequency.IMMEDIATELY,
     NotificationKind.FEEDBACK_FOLLOW_UP: EmailFrequency.IMMEDIATELY,
     NotificationKind.FEEDBACK_REPORT: EmailFrequency.IMMEDIATELY,
+    NotificationKind.COMPLAINT_ASSIGNED: EmailFrequency.IMMEDIATELY,
+    NotificationKind.COMPLAINT_DEADLINE: EmailFrequency.IMMEDIATELY,
+    NotificationKind.COMPLAINT_SAFEGUARDING: EmailFrequency.IMMEDIATELY,
 }
 
 # What the member reads; %(title)s is the page the notification is about, %(actor)s who acted.
@@ -50,6 +56,11 @@ NOTIFICATION_TEXTS = {
     NotificationKind.RESULTS: _("News about what you told us: “%(title)s”."),
     NotificationKind.FEEDBACK_FOLLOW_UP: _("Feedback needs a follow-up: “%(title)s”."),
     NotificationKind.FEEDBACK_REPORT: _("The monthly feedback report is ready: “%(title)s”."),
+    NotificationKind.COMPLAINT_ASSIGNED: _("A complaint was assigned to you: %(title)s."),
+    NotificationKind.COMPLAINT_DEADLINE: _("A complaint's deadline is near or passed: %(title)s."),
+    NotificationKind.COMPLAINT_SAFEGUARDING: _(
+        "A complaint raises a concern about a child's safety: %(title)s."
+    ),
 }
 
 

@@ -28,6 +28,8 @@ class Role(models.TextChoices):
     STAFF_MEMBER = "Staff members", _("Staff member")
     TEAM_LEAD = "Team leads", _("Team lead")
     COMPLAINTS_OFFICER = "Complaints officers", _("Complaints officer")
+    COMPLAINTS_LEAD = "Complaints leads", _("Complaints lead")
+    SAFEGUARDING_OFFICER = "Safeguarding officers", _("Safeguarding officer")
     ADMIN = "Administrators", _("Administrator")
 
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "projects",
     "insights",
     "feedback",
+    "complaints",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -235,6 +236,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Export files (insights.ExportJob): research data, so never under MEDIA_ROOT or the web
 # root; served only by the download view to the person who asked.
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=str(VAR_DIR / "exports"))
+# Files sent with a complaint: personal data, outside the web root, served only to complaints
+# staff (complaints.models.handling).
+COMPLAINTS_FILES_ROOT = env.path("COMPLAINTS_FILES_ROOT", default=str(VAR_DIR / "complaints"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -318,3 +322,7 @@ FEEDBACK_EMAIL_DELAY_DAYS = env.int("FEEDBACK_EMAIL_DELAY_DAYS", default=3)
 FEEDBACK_EMAIL_REMINDER_DAYS = env.int("FEEDBACK_EMAIL_REMINDER_DAYS", default=4)
 # No survey mail to an address that got one (any channel) in this many days.
 FEEDBACK_EMAIL_THROTTLE_DAYS = env.int("FEEDBACK_EMAIL_THROTTLE_DAYS", default=7)
+
+# Complaints (complaints app): personal data of a closed complaint is kept this many years,
+# then anonymised by the daily task; the statistics stay.
+COMPLAINTS_RETENTION_YEARS = env.int("COMPLAINTS_RETENTION_YEARS", default=5)

@@ -140,10 +140,24 @@ class Invitation(models.Model):
 
     An e-mail answer's invitation keeps the keyed hash of the address (`address_hash`, never
     the address) for its whole life, so the opt-out link works after the address is forgotten.
+
+    Channel, staff member, team and region are copied from the contact when the invitation is
+    made, as on Response: the response rate counts invitations by the team the staff member was
+    in at the time, in one grouped query on this table.
     """
 
     contact = models.OneToOneField(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="invitation"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel)
+    staff = models.ForeignKey(
+        StaffMember, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -160,7 +174,10 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        indexes = [models.Index(fields=["created_at"], name="invitation_created_at")]
+        indexes = [
+            models.Index(fields=["created_at"], name="invitation_created_at"),
+            models.Index(fields=["team", "created_at"], name="invitation_team_time"),
+        ]
 
     def __str__(self) -> str:
         return str(self.contact)

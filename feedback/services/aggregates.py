@@ -14,7 +14,8 @@ Response rate: responses ÷ invitations created in the same period, for the chan
 out invitations (consultation, home visit, e-mail answer). A helpline call is rated on the
 phone right after the call, without an invitation: the helpline has no rate, and its
 responses are left out of the rate of a team or the organisation (but counted everywhere
-else). Invitations are counted by the team their staff member is in now.
+else). Invitations, like responses, count for the team their staff member was in when they
+were made (copied onto the row).
 """
 
 import datetime
@@ -22,10 +23,10 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from feedback.models import Channel, Invitation, QuestionAnswered, Response, StaffMember
+from feedback.models import Channel, Invitation, QuestionAnswered, Response
 from insights.models import PRIVACY_THRESHOLD
 
 # Months are calendar months in Belgium, whatever the server's or the database's zone.
@@ -111,20 +112,10 @@ def response_groups(
     truncating every row to its month). Two grouped queries per range: responses and
     invitations."""
     team_ids = None if team_ids is None else list(team_ids)
-    # Invitations are grouped by staff member, not joined to teams: the staff rows (a few
-    # hundred) are mapped here.
-    staff_teams = {
-        pk: (team_id, region_id)
-        for pk, team_id, region_id in StaffMember.objects.values_list(
-            "pk", "team_id", "team__region_id"
-        )
-    }
     if months is None:
-        return _range_groups(first, last, None, team_ids, channel, staff_teams)
+        return _range_groups(first, last, None, team_ids, channel)
     return [
-        group
-        for month in months
-        for group in _range_groups(month, month, month, team_ids, channel, staff_teams)
+        group for month in months for group in _range_groups(month, month, month, team_ids, channel)
     ]
 
 
@@ -134,19 +125,18 @@ def _range_groups(
     single: datetime.date | None,
     team_ids: list[int] | None,
     channel: str,
-    staff_teams: dict[int, tuple[int, int]],
 ) -> list[GroupRow]:
     start, end = month_bounds(first, last)
     responses = Response.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     invitations = Invitation.objects.filter(
-        created_at__gte=start, created_at__lt=end, contact__channel__in=INVITED_CHANNELS
+        created_at__gte=start, created_at__lt=end, channel__in=INVITED_CHANNELS
     )
     if team_ids is not None:
         responses = responses.filter(team_id__in=team_ids)
-        invitations = invitations.filter(contact__staff__team_id__in=team_ids)
+        invitations = invitations.filter(team_id__in=team_ids)
     if channel:
         responses = responses.filter(channel=channel)
-        invitations = invitations.filter(contact__channel=channel)
+        invitations = invitations.filter(channel=channel)
     keys = ["channel", "team_id", "region_id"]
     if single is None:
         responses = responses.annotate(month=TruncMonth("submitted_at", tzinfo=REPORT_TIME_ZONE))
@@ -179,16 +169,10 @@ def _range_groups(
                 answered_asked=row["answered_asked"],
             ),
         )
-    invited = (
-        invitations.order_by()
-        .annotate(channel=F("contact__channel"), staff_id=F("contact__staff_id"))
-        .values(*(["month"] if single is None else []), "channel", "staff_id")
-        .annotate(invitations=Count("pk"))
-    )
+    invited = invitations.order_by().values(*keys).annotate(invitations=Count("pk"))
     for row in invited:
-        team_id, region_id = staff_teams[row["staff_id"]]
         month = single or _as_date(row["month"])
-        key = (month, row["channel"], team_id, region_id)
+        key = (month, row["channel"], row["team_id"], row["region_id"])
         group = groups.setdefault(key, GroupRow(*key))
         group.tally.invitations += row["invitations"]
     return list(groups.values())

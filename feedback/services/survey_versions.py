@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import User
 from feedback.models import SurveyVersion
-from feedback.services.surveys import survey_version_current
+from feedback.services.surveys import survey_version_current, survey_version_forget
 
 # The wording of a version, Dutch and English side by side.
 SURVEY_TEXT_FIELDS = (
@@ -69,6 +69,7 @@ def survey_version_create(*, channel: str, created_by: User | None, **texts: str
     try:
         with transaction.atomic():
             version.save()
+            survey_version_forget(channel)
     except IntegrityError:
         newest = survey_version_current(channel)
         if _same_wording(newest, wording):

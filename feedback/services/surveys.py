@@ -5,6 +5,7 @@ functions, so a response is recorded one way whatever the channel.
 """
 
 import datetime
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -83,6 +84,32 @@ def survey_version_current(channel: str) -> SurveyVersion:
     return version
 
 
+# How long each web process keeps a channel's current version for the survey
+# (survey_version_for_answers): new questions reach every process within this time.
+SURVEY_VERSION_KEPT_SECONDS = 60
+_kept_versions: dict[str, tuple[float, SurveyVersion]] = {}
+
+
+def survey_version_for_answers(channel: str) -> SurveyVersion:
+    """The channel's current version for the parent's survey page and answer, kept in this
+    process's memory for SURVEY_VERSION_KEPT_SECONDS (measured need: bench/survey.py; a read
+    from the shared cache cost a submission more CPU than the database read it saved;
+    docs/caching.md). A version never changes once saved; survey_version_create forgets the
+    kept one in its own process at once, the other processes within the minute."""
+    kept = _kept_versions.get(channel)
+    now = time.monotonic()
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    version = survey_version_current(channel)
+    _kept_versions[channel] = (now + SURVEY_VERSION_KEPT_SECONDS, version)
+    return version
+
+
+def survey_version_forget(channel: str) -> None:
+    """After a new version is saved (on commit): this process asks the database again."""
+    transaction.on_commit(lambda: _kept_versions.pop(channel, None))
+
+
 @transaction.atomic
 def contact_create(
     *,
@@ -130,9 +157,18 @@ def invitation_create(
     (the old link stops working) as long as it is not answered."""
     token = token_new()
     now = timezone.now()
+    team = contact.staff.team
     invitation, created = Invitation.objects.select_for_update().get_or_create(
         contact=contact,
-        defaults={"token_hash": token_hash(token), "created_at": now, "mail_due_at": mail_due_at},
+        defaults={
+            "token_hash": token_hash(token),
+            "created_at": now,
+            "mail_due_at": mail_due_at,
+            "channel": contact.channel,
+            "staff_id": contact.staff_id,
+            "team_id": team.pk,
+            "region_id": team.region_id,
+        },
     )
     if not created:
         invitation.token_hash = token_hash(token)
@@ -153,7 +189,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 def response_record(
     *,
-    contact: Contact,
+    contact: Contact | None = None,
     score: int,
     question_answered: str = "",
     comment: str = "",
@@ -162,21 +198,30 @@ def response_record(
     language: str = "nl",
     survey_version: SurveyVersion | None = None,
     submitted_at: datetime.datetime | None = None,
+    invitation: Invitation | None = None,
 ) -> Response:
-    """Store a parent's answer about a contact: once (the one-to-one contact, a database
-    constraint, refuses a second one: AlreadyAnswered). A score of LOW_SCORE or less opens a
-    follow-up item for the team lead in the same transaction."""
+    """Store a parent's answer about a contact, or about an invitation's contact: once (the
+    one-to-one contact, a database constraint, refuses a second one: AlreadyAnswered). A score
+    of LOW_SCORE or less opens a follow-up item for the team lead in the same transaction.
+
+    Through an invitation the response is counted where the invitation was (its copy of the
+    contact's channel, staff member, team and region), and the contact is not read."""
     from feedback.services.followups import follow_up_open
 
-    staff = contact.staff
-    team = staff.team
+    if invitation is not None:
+        contact_id, channel = invitation.contact_id, invitation.channel
+        staff_id, team_id, region_id = invitation.staff_id, invitation.team_id, invitation.region_id
+    else:
+        team = contact.staff.team
+        contact_id, channel = contact.pk, contact.channel
+        staff_id, team_id, region_id = contact.staff_id, team.pk, team.region_id
     response = Response(
-        contact=contact,
-        survey_version=survey_version or survey_version_current(contact.channel),
-        channel=contact.channel,
-        staff=staff,
-        team=team,
-        region_id=team.region_id,
+        contact_id=contact_id,
+        survey_version=survey_version or survey_version_current(channel),
+        channel=channel,
+        staff_id=staff_id,
+        team_id=team_id,
+        region_id=region_id,
         score=score,
         question_answered=question_answered,
         comment=comment.strip(),
@@ -197,7 +242,7 @@ def response_record(
             if score <= LOW_SCORE:
                 follow_up_open(response=response, reason=FollowUpReason.LOW_SCORE)
     except IntegrityError as error:
-        if Response.objects.filter(contact=contact).exists():
+        if Response.objects.filter(contact_id=contact_id).exists():
             raise AlreadyAnswered from error
         raise
     return response
@@ -207,4 +252,4 @@ def response_submit(*, invitation: Invitation, **answers) -> Response:
     """A parent's answer through their invitation's link: refused once it expired."""
     if invitation.is_expired:
         raise ValidationError(_("This link has expired."), code="expired")
-    return response_record(contact=invitation.contact, **answers)
+    return response_record(invitation=invitation, **answers)

@@ -16,7 +16,6 @@ import re
 from http import HTTPStatus
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -28,7 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback.forms.survey import SurveyForm, score_from_query
 from feedback.models import Invitation, Response
-from feedback.services.surveys import AlreadyAnswered, response_submit, survey_version_current
+from feedback.services.surveys import (
+    AlreadyAnswered,
+    response_submit,
+    survey_version_for_answers,
+)
 from feedback.tokens import token_hash
 
 # What token_new makes (URL-safe base64), with room for longer ones; anything else is not a
@@ -67,30 +70,38 @@ def _unavailable(token: str, reason: str) -> HttpResponse:
     )
 
 
-# What the page and response_record read: fewer columns, a cheaper query to build and run.
+# What the page and response_record read, all on the invitation's own row (it carries its
+# contact's channel, staff member, team and region), and whether the contact has its response.
+# Written out: the ORM's building of this query (an annotated subquery) cost more CPU than the
+# rest of a submission together (bench/survey.py, docs/benchmarks.md).
 INVITATION_FIELDS = (
+    "id",
     "contact_id",
     "expires_at",
-    "contact__channel",
-    "contact__staff_id",
-    "contact__staff__team_id",
-    "contact__staff__team__region_id",
+    "channel",
+    "staff_id",
+    "team_id",
+    "region_id",
+)
+INVITATION_SQL = (
+    "SELECT {fields}, EXISTS (SELECT 1 FROM {responses} r WHERE r.contact_id = i.contact_id)"
+    " AS answered FROM {invitations} i WHERE i.token_hash = %s"
+).format(
+    fields=", ".join(f"i.{field}" for field in INVITATION_FIELDS),
+    responses=Response._meta.db_table,
+    invitations=Invitation._meta.db_table,
 )
 
 
 def _invitation_for_token(token: str) -> Invitation | None:
-    """The invitation with everything the page and the answer need, in one query: its
-    contact, staff member and team, and whether it was answered (`answered`)."""
+    """The invitation with everything the page and the answer need, in one query, and
+    whether it was answered (`answered`)."""
     if not TOKEN_PATTERN.match(token):
         return None
-    answered = Response.objects.filter(contact_id=OuterRef("contact_id"))
-    return (
-        Invitation.objects.select_related("contact__staff__team")
-        .only(*INVITATION_FIELDS)
-        .annotate(answered=Exists(answered))
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    invitation = next(iter(Invitation.objects.raw(INVITATION_SQL, [token_hash(token)])), None)
+    if invitation is not None:
+        invitation.answered = bool(invitation.answered)  # SQLite says 0 or 1
+    return invitation
 
 
 @csrf_exempt
@@ -108,7 +119,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.is_expired:
         return _unavailable(token, "expired")
 
-    version = survey_version_current(invitation.contact.channel)
+    version = survey_version_for_answers(invitation.channel)
     english = translation.get_language() == "en"
     score = None
     if request.method == "POST":
@@ -141,7 +152,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         {
             "form": form,
             "form_action": request.path,
-            "channel": invitation.contact.get_channel_display(),
+            "channel": invitation.get_channel_display(),
             "switch_language": language,
             "switch_url": switch_url,
         },

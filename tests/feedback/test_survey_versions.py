@@ -186,3 +186,20 @@ def test_the_history_costs_the_same_queries_for_5_and_50_versions(
     assert f'data-version="{versions}" data-answers="1"' in html
     assert 'data-version="1" data-answers="0"' in html
     assert Response.objects.count() == versions - 1
+
+
+def test_the_survey_asks_the_new_questions_as_soon_as_they_are_saved(
+    client, staff, django_capture_on_commit_callbacks
+):
+    _contact, token = invited_contact(staff, channel=Channel.HELPLINE)
+    survey = reverse("feedback_survey", kwargs={"token": token})
+    assert "Hoe was je gesprek?" not in client.get(survey).content.decode()  # now kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_version_create(
+            channel=Channel.HELPLINE, created_by=None, satisfaction_question="Hoe was je gesprek?"
+        )
+
+    assert "Hoe was je gesprek?" in client.get(survey).content.decode()
+    client.post(survey, {"score": "5", "question_answered": "yes"})
+    assert Response.objects.get().survey_version.satisfaction_question == "Hoe was je gesprek?"

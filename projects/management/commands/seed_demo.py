@@ -39,6 +39,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[Role]]] = [
     ("teamverantwoordelijke@example.org", "Teamverantwoordelijke", [Role.TEAM_LEAD]),
     ("medewerker@example.org", "Verpleegkundige An", [Role.STAFF_MEMBER]),
     ("klachten@example.org", "Klachtenbehandelaar", [Role.COMPLAINTS_OFFICER]),
+    ("klachtenverantwoordelijke@example.org", "Klachtenverantwoordelijke", [Role.COMPLAINTS_LEAD]),
+    ("kindveiligheid@example.org", "Aanspreekpunt Kindveiligheid", [Role.SAFEGUARDING_OFFICER]),
     ("ouder1@example.org", "Ouder Een", []),
     ("ouder2@example.org", "Ouder Twee", []),
     ("ouder3@example.org", "Ouder Drie", []),

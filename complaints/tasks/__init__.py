@@ -1,0 +1,1 @@
+"""Background tasks of the complaints app (django-tasks), one module per feature."""
