@@ -120,6 +120,11 @@ class _AttachmentStorage(LazyObject):
 attachment_storage = _AttachmentStorage()
 
 
+def _attachment_storage() -> _AttachmentStorage:
+    """A callable, so migrations name this function instead of one machine's directory."""
+    return attachment_storage
+
+
 class Attachment(models.Model):
     """A file the parent sent: PDF, JPEG or PNG up to 10 MB, its type read from its content."""
 
@@ -129,7 +134,7 @@ class Attachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), storage=attachment_storage, upload_to="%Y/%m/")
+    file = models.FileField(_("file"), storage=_attachment_storage, upload_to="%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))
