@@ -38,17 +38,19 @@ from complaints.models import (
     Service,
 )
 from complaints.services.conciliation import conciliation_entry_add
+from complaints.services.details import (
+    complaint_codes,
+    complaint_details_update,
+    complaint_share_outcome,
+)
 from complaints.services.handling import (
     complaint_acknowledge,
     complaint_answer,
     complaint_assign,
     complaint_close,
-    complaint_codes,
-    complaint_details_update,
     complaint_mark_not_a_complaint,
     complaint_mark_solved,
     complaint_refuse,
-    complaint_share_outcome,
     complaint_start_handling,
 )
 from complaints.services.letters import (

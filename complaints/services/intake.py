@@ -241,11 +241,12 @@ def _complaint_submit(
                 what_happened=what_happened,
                 registered_by=registered_by,
                 received_at=received_at,
+                # The key's uniqueness is the database's to decide: a twin request that
+                # committed first makes this insert fail (PostgreSQL waits for it), and this
+                # one is rolled back.
+                submission_key=submission_key,
                 **details,
             )
-            # The key's uniqueness is the database's to decide: a twin request that committed
-            # first makes this fail (PostgreSQL waits for it), and this one is rolled back.
-            Complaint.objects.filter(pk=complaint.pk).update(submission_key=submission_key)
             attachments_store(
                 complaint=complaint, files=attachments, actor=registered_by, written=written
             )

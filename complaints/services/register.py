@@ -80,7 +80,8 @@ def complaint_receive(
             created_by=registered_by,
             **details,
         )
-        complaint.full_clean(exclude=["reference", "status_token_hash"])
+        # Uniqueness of these three is the insert's to decide, not a query before it.
+        complaint.full_clean(exclude=["reference", "status_token_hash", "submission_key"])
         try:
             with transaction.atomic():
                 complaint.save()
@@ -93,7 +94,10 @@ def complaint_receive(
                     at=received_at,
                 )
         except IntegrityError:
-            # Two random references alike (40 bits): draw again.
+            # Two random references alike (40 bits): draw again. Any other conflict (a twin
+            # request's submission key) is the caller's to handle.
+            if not Complaint.objects.filter(reference=complaint.reference).exists():
+                raise
             continue
         return complaint, token
     raise RuntimeError("no free complaint reference after 5 attempts")

@@ -35,6 +35,7 @@ from complaints.rules import (
     can_handle_complaint,
     complaint_actions,
 )
+from complaints.services import details
 from complaints.services import handling as services
 from complaints.services.conciliation import conciliation_entry_add
 from complaints.services.safeguarding import complaint_flag_safeguarding
@@ -101,7 +102,7 @@ def _details(request: HttpRequest, complaint: Complaint) -> HttpResponse:
         complaint,
         "details",
         form,
-        lambda data: services.complaint_details_update(
+        lambda data: details.complaint_details_update(
             complaint=complaint,
             by=request.user,
             summary=data["summary"],
@@ -194,5 +195,5 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action == "start":
         return _plain(request, complaint, action, services.complaint_start_handling)
     if action == "share":
-        return _plain(request, complaint, action, services.complaint_share_outcome)
+        return _plain(request, complaint, action, details.complaint_share_outcome)
     return NOTED_STEPS[action](request, complaint, action)

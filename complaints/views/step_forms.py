@@ -21,7 +21,8 @@ from complaints.forms.handling import (
     SolvedForm,
 )
 from complaints.models import AnswerTemplate, Complaint, LetterKind
-from complaints.services.handling import complaint_codes, handler_choices, subject_choices
+from complaints.services.details import complaint_codes
+from complaints.services.handling import handler_choices, subject_choices
 from complaints.services.letters import (
     letter_fill,
     letter_language,

@@ -24,17 +24,16 @@ from complaints.models import (
     RefusalGround,
     Stage,
 )
+from complaints.services.details import complaint_details_update, complaint_share_outcome
 from complaints.services.handling import (
     complaint_acknowledge,
     complaint_answer,
     complaint_assign,
     complaint_close,
-    complaint_details_update,
     complaint_mark_not_a_complaint,
     complaint_mark_solved,
     complaint_refuse,
     complaint_reopen,
-    complaint_share_outcome,
     complaint_start_handling,
 )
 from complaints.services.letters import LetterDraft

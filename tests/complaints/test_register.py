@@ -2,12 +2,14 @@
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from complaints.models import Complaint, EventAction, Stage
+from complaints.models import Complaint, ComplaintChannel, EventAction, Stage
+from complaints.services import register
 from complaints.services.register import complaint_for_status_token
 from feedback.tokens import token_hash
 from tests.complaints.factories import ComplaintFactory
@@ -63,3 +65,37 @@ def test_the_database_refuses_a_handler_who_is_the_subject(complaints_officer):
         Complaint.objects.filter(pk=complaint.pk).update(
             handler=complaints_officer, about_user=complaints_officer
         )
+
+
+def test_a_reference_that_is_taken_already_is_drawn_again(monkeypatch):
+    taken = ComplaintFactory(received_at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC))
+    drawn = iter([taken.reference, "K-2026-AAAA-BBBB"])
+    monkeypatch.setattr(register, "reference_new", lambda received_at: next(drawn))
+
+    complaint, _token = register.complaint_receive(
+        channel=ComplaintChannel.WEB_FORM, what_happened="De wachttijd was lang."
+    )
+
+    assert complaint.reference == "K-2026-AAAA-BBBB"
+    assert Complaint.objects.count() == 2
+
+
+def test_a_conflict_other_than_the_reference_is_raised_at_once(monkeypatch):
+    earlier = ComplaintFactory()
+    Complaint.objects.filter(pk=earlier.pk).update(submission_key=uuid.UUID(int=7))
+    drawn = []
+    monkeypatch.setattr(
+        register,
+        "reference_new",
+        lambda received_at: drawn.append(1) or f"K-2026-AAAA-{len(drawn):04d}",
+    )
+
+    with pytest.raises(IntegrityError):
+        register.complaint_receive(
+            channel=ComplaintChannel.WEB_FORM,
+            what_happened="De wachttijd was lang.",
+            submission_key=uuid.UUID(int=7),
+        )
+
+    assert len(drawn) == 1
+    assert Complaint.objects.count() == 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Complaint, OmbudsNorm, Outcome, Stage
-from complaints.services.handling import complaint_share_outcome
+from complaints.services.details import complaint_share_outcome
 from tests.complaints.conftest import COMPLAINTS_ROLES
 from tests.complaints.factories import ComplaintFactory
 
