@@ -215,14 +215,21 @@ class Response(models.Model):
         SurveyVersion, verbose_name=_("survey version"), on_delete=models.PROTECT, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel)
+    # No index of their own for staff and team: response_staff_time and response_team_time
+    # start with them (one index less to write per answer).
     staff = models.ForeignKey(
         StaffMember,
         verbose_name=_("staff member"),
         on_delete=models.PROTECT,
         related_name="responses",
+        db_index=False,
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="responses"
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+        db_index=False,
     )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="responses"

@@ -19,7 +19,6 @@ from feedback.models import (
     FollowUpStatus,
     Region,
     Response,
-    Team,
 )
 
 # What FollowUpEvent.what starts with; the timeline translates them (feedback.views.follow_ups).
@@ -43,37 +42,48 @@ def working_days_after(day: datetime.date, days: int) -> datetime.date:
     return day
 
 
-def team_leads(team: Team) -> list[User]:
+def team_leads(team_id: int) -> list[User]:
     """The team's leads who hold the team-lead role (a lead whose role was taken away is
     no longer told anything)."""
     return list(
-        team.leads.filter(is_active=True, groups__name=Role.TEAM_LEAD).distinct().order_by("pk")
+        User.objects.filter(led_teams=team_id, is_active=True, groups__name=Role.TEAM_LEAD)
+        .distinct()
+        .order_by("pk")
     )
 
 
-@transaction.atomic
+# Inside a caller's transaction (a low score opens its item with the answer) no savepoint of
+# its own: when this fails, the whole answer is rolled back anyway.
+@transaction.atomic(savepoint=False)
 def follow_up_open(
-    *, response: Response, reason: FollowUpReason, actor: User | None = None
+    *,
+    response: Response,
+    reason: FollowUpReason,
+    actor: User | None = None,
+    response_is_new: bool = False,
 ) -> FollowUp:
     """Open the follow-up item of a response and tell the team's leads; a response has at
-    most one item, so opening it again (a marked low score, a retried task) changes nothing."""
-    follow_up, created = FollowUp.objects.get_or_create(
-        response=response,
-        defaults={
-            "team_id": response.team_id,
-            "reason": reason,
-            "due_date": working_days_after(timezone.localdate(), FOLLOW_UP_WORKING_DAYS),
-        },
-    )
-    if not created:
-        return follow_up
+    most one item, so opening it again (a marked low score, a retried task) changes nothing.
+    `response_is_new`: the response was inserted in this same transaction, so it has no item
+    to look for (the item's unique response still guards)."""
+    fields = {
+        "team_id": response.team_id,
+        "reason": reason,
+        "due_date": working_days_after(timezone.localdate(), FOLLOW_UP_WORKING_DAYS),
+    }
+    if response_is_new:
+        follow_up = FollowUp.objects.create(response=response, **fields)
+    else:
+        follow_up, created = FollowUp.objects.get_or_create(response=response, defaults=fields)
+        if not created:
+            return follow_up
     FollowUpEvent.objects.create(
         follow_up=follow_up,
         actor=actor,
         what=f"{EVENT_OPENED}: {reason}",
     )
     notifications_create(
-        recipients=team_leads(response.team),
+        recipients=team_leads(response.team_id),
         kind=NotificationKind.FEEDBACK_FOLLOW_UP,
         title=_follow_up_titles(response),
         url=reverse("feedback_follow_up_redirect", args=[follow_up.pk]),
@@ -106,7 +116,7 @@ def _locked(follow_up: FollowUp) -> FollowUp:
 
 def follow_up_owner_choices(follow_up: FollowUp) -> list[User]:
     """Who may own an item: the leads of its team (with the team-lead role)."""
-    return team_leads(follow_up.team)
+    return team_leads(follow_up.team_id)
 
 
 @transaction.atomic

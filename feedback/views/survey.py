@@ -16,6 +16,7 @@ import re
 from http import HTTPStatus
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -72,16 +73,15 @@ def _unavailable(token: str, reason: str) -> HttpResponse:
 
 # What the page and response_record read, all on the invitation's own row (it carries its
 # contact's channel, staff member, team and region), and whether the contact has its response.
-# Written out: the ORM's building of this query (an annotated subquery) cost more CPU than the
-# rest of a submission together (bench/survey.py, docs/benchmarks.md).
-INVITATION_FIELDS = (
-    "id",
-    "contact_id",
-    "expires_at",
-    "channel",
-    "staff_id",
-    "team_id",
-    "region_id",
+# Written out and read with a plain cursor: the ORM's building of this query (an annotated
+# subquery), and then a raw queryset's machinery, cost more CPU than the rest of a submission
+# (bench/survey.py, docs/benchmarks.md).
+# In the model's field order, as Model.from_db takes a partial row.
+INVITATION_FIELDS = tuple(
+    field.attname
+    for field in Invitation._meta.concrete_fields
+    if field.attname
+    in {"id", "contact_id", "expires_at", "channel", "staff_id", "team_id", "region_id"}
 )
 INVITATION_SQL = (
     "SELECT {fields}, EXISTS (SELECT 1 FROM {responses} r WHERE r.contact_id = i.contact_id)"
@@ -98,9 +98,13 @@ def _invitation_for_token(token: str) -> Invitation | None:
     whether it was answered (`answered`)."""
     if not TOKEN_PATTERN.match(token):
         return None
-    invitation = next(iter(Invitation.objects.raw(INVITATION_SQL, [token_hash(token)])), None)
-    if invitation is not None:
-        invitation.answered = bool(invitation.answered)  # SQLite says 0 or 1
+    with connection.cursor() as cursor:
+        cursor.execute(INVITATION_SQL, [token_hash(token)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    invitation = Invitation.from_db(connection.alias, INVITATION_FIELDS, row[:-1])
+    invitation.answered = bool(row[-1])  # SQLite says 0 or 1
     return invitation
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from feedback.models import Channel, Invitation, Response
+from feedback.models import Channel, FollowUp, Invitation, Response
 from feedback.services.surveys import survey_version_current, survey_version_for_answers
 from tests.feedback.factories import invited_contact
 
@@ -389,6 +390,34 @@ def test_the_whole_survey_page_weighs_under_50_kb(client, staff, language):
     assert {url.rsplit(".", 1)[-1] for url in assets} == {"css", "svg"}
     assert len(assets) == 8  # the stylesheet, the icon, the mark and five faces
     assert weight < PAGE_WEIGHT_LIMIT, weight
+
+
+# Transactional (it empties the database after it): `make test` runs `races` after the others.
+@pytest.mark.races
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_answer_is_one_insert_in_autocommit_and_a_low_score_one_transaction(client, staff):
+    """In production a request runs in autocommit: the answer's insert is then its own
+    transaction (no BEGIN and COMMIT round trips), except a low score, whose follow-up item
+    is written in the same transaction as the answer."""
+    (_contact, good), (_low_contact, low) = invited_contact(staff), invited_contact(staff)
+    survey_version_for_answers(Channel.CONSULTATION)  # made before, as in real use
+    inserts = []
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith("INSERT"):
+            inserts.append((sql.split('"')[1], context["connection"].in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        client.post(survey_url(good), {"score": "4"})
+        answered = list(inserts)
+        inserts.clear()
+        client.post(survey_url(low), {"score": "1"})
+
+    assert answered == [(Response._meta.db_table, False)]
+    assert (Response._meta.db_table, True) in inserts
+    assert (FollowUp._meta.db_table, True) in inserts
+    assert Response.objects.count() == 2
 
 
 def test_sending_an_answer_costs_four_queries(client, invitation, django_assert_num_queries):
