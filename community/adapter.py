@@ -63,6 +63,23 @@ def lockout_message() -> str:
     )
 
 
+def code_lockout_message() -> str:
+    """Too many wrong two-factor codes: how long to wait (a new password would not help)."""
+    minutes = rate_limit_wait_minutes("login_failed")
+    return ngettext(
+        "You typed a wrong code too often. Wait %(minutes)s minute and try again.",
+        "You typed a wrong code too often. Wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _on_two_factor_page(request: HttpRequest | None) -> bool:
+    """Whether this request is for one of allauth's two-factor pages (its code forms share
+    the password's rate limit and its error)."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match and (match.url_name or "").startswith("mfa_"))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     # allauth's errors a member meets, in our words (its Dutch is stock: "niet correct").
     error_messages = {
@@ -99,6 +116,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """The lockout after wrong passwords says how long to wait and links to a new password
         (a reset also lifts the lockout); allauth's own says only "try again later"."""
         if code == "too_many_login_attempts":
+            if _on_two_factor_page(self.request):
+                return ValidationError(code_lockout_message(), code=code)
             return ValidationError(lockout_message(), code=code)
         return super().validation_error(code, *args)
 

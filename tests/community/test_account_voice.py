@@ -22,6 +22,7 @@ from tests.community.factories import (
     TEST_PASSWORD,
     NotificationFactory,
     UserFactory,
+    totp_activate,
 )
 from tests.conftest import login_with_two_factor
 
@@ -537,3 +538,25 @@ def test_the_date_format_is_defined_once_for_both_languages():
         dutch = date_format(datetime.date(2026, 11, 30))
 
     assert (dutch, english) == ("30 november 2026", "30 November 2026")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nl", "Je typte te vaak een verkeerde code. Wacht 5 minuten en probeer het dan opnieuw."),
+        ("en", "You typed a wrong code too often. Wait 5 minutes and try again."),
+    ],
+)
+def test_the_two_factor_lockout_speaks_of_the_code_not_the_password(
+    client, researcher, language, message
+):
+    totp_activate(researcher)
+    client.post(
+        f"{prefix(language)}/accounts/login/",
+        {"login": researcher.email, "password": TEST_PASSWORD},
+    )
+    for _attempt in range(6):
+        response = client.post(f"{prefix(language)}/accounts/2fa/authenticate/", {"code": "000000"})
+
+    assert response.context["form"].errors["code"] == [message]
+    assert "_auth_user_id" not in client.session
