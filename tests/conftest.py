@@ -1,6 +1,10 @@
+from io import StringIO
+
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test import TestCase
 from django.utils import translation
 from wagtail.models import Page
 
@@ -177,3 +181,38 @@ def member(parent, consent_documents):
 
     consent_accept_all(parent)
     return parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """A transactional test empties the database after it, taking the pages and roles that
+    migrations made with it: it must restore them (serialized_rollback) or be marked `races`
+    or `browser`, which `make test` runs after the others."""
+    careless = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if marker.kwargs.get("serialized_rollback"):
+            continue
+        if item.get_closest_marker("races") or item.get_closest_marker("browser"):
+            continue
+        careless.append(item.nodeid)
+    if careless:
+        raise pytest.UsageError(
+            "Transactional tests that would empty the shared database for the tests after "
+            "them (add serialized_rollback=True or mark them races): " + ", ".join(careless)
+        )
+
+
+@pytest.fixture(scope="module")
+def demo_seeded(django_db_setup, django_db_blocker):
+    """`manage.py seed_demo` run once for a whole test module (its after-commit work done, as
+    in real use), in a transaction rolled back after the module's last test; each test's own
+    changes roll back to a savepoint as usual. Gives what the command printed. Seeding takes
+    seconds, so the modules about the demo share one instead of seeding per test."""
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)

@@ -36,9 +36,8 @@ def sizes() -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=StringIO())
+def seeded(demo_seeded):
+    """The demo, seeded once for this module."""
 
 
 def test_the_demo_shows_the_whole_loop(seeded, client):

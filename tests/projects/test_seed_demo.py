@@ -3,7 +3,7 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from wagtail.models import Page, Revision
 
 from community.models import Role, User
@@ -26,8 +26,7 @@ def table_sizes() -> dict[str, int]:
     }
 
 
-def test_seed_demo_is_idempotent():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_is_idempotent(demo_seeded):
     after_first = table_sizes()
 
     call_command("seed_demo", stdout=StringIO())
@@ -35,9 +34,7 @@ def test_seed_demo_is_idempotent():
     assert table_sizes() == after_first
 
 
-def test_seed_demo_creates_one_account_per_role_and_seven_parents():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
+def test_seed_demo_creates_one_account_per_role_and_seven_parents(demo_seeded):
 
     for role in Role:
         # The feedback demo adds nine colleagues to the listed staff member.
@@ -49,11 +46,10 @@ def test_seed_demo_creates_one_account_per_role_and_seven_parents():
         user = User.objects.get(email=email)
         assert user.check_password(DEMO_PASSWORD)
         assert EmailAddress.objects.get(user=user).verified
-        assert email in out.getvalue()
+        assert email in demo_seeded
 
 
-def test_seed_demo_links_footer_pages_with_text_in_both_languages(client):
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_links_footer_pages_with_text_in_both_languages(demo_seeded, client):
     links = SiteLinks.objects.get()
 
     for page in (links.house_rules_page, links.privacy_page, links.accessibility_page):
@@ -65,18 +61,10 @@ def test_seed_demo_links_footer_pages_with_text_in_both_languages(client):
         assert client.get(page.get_url()).status_code == 200
 
 
-def test_seed_demo_refuses_where_settings_forbid_it(settings):
-    settings.SEED_DEMO_ALLOWED = False
-
-    with pytest.raises(CommandError):
-        call_command("seed_demo", stdout=StringIO())
-    assert not User.objects.exists()
-
-
-def test_seed_demo_projects_are_open_with_every_response_mode_and_a_segment_project(client):
+def test_seed_demo_projects_are_open_with_every_response_mode_and_a_segment_project(
+    demo_seeded, client
+):
     from projects.models import Audience, ProjectPage, ProjectStatus, TopicPage
-
-    call_command("seed_demo", stdout=StringIO())
 
     projects = {project.slug: project for project in ProjectPage.objects.live()}
     assert {project.status for project in projects.values()} == {ProjectStatus.OPEN}
@@ -95,10 +83,8 @@ def test_seed_demo_projects_are_open_with_every_response_mode_and_a_segment_proj
     assert client.get(segment_project.get_url()).status_code == 404
 
 
-def test_seed_demo_has_a_real_discussion_and_a_poll_with_five_voters(client):
+def test_seed_demo_has_a_real_discussion_and_a_poll_with_five_voters(demo_seeded, client):
     from projects.models import TopicPage
-
-    call_command("seed_demo", stdout=StringIO())
 
     discussion = TopicPage.objects.get(slug="de-eerste-weken")
     posts = Post.objects.filter(topic=discussion)
@@ -111,10 +97,8 @@ def test_seed_demo_has_a_real_discussion_and_a_poll_with_five_voters(client):
     assert Post.objects.filter(topic=poll).count() == 2
 
 
-def test_seed_demo_shows_a_living_community_in_every_topic_a_parent_can_answer(client):
+def test_seed_demo_shows_a_living_community_in_every_topic_a_parent_can_answer(demo_seeded, client):
     from projects.models import ResponseMode, TopicPage
-
-    call_command("seed_demo", stdout=StringIO())
 
     for topic in TopicPage.objects.exclude(response_mode=ResponseMode.POLL):
         posts = Post.objects.filter(topic=topic, parent__isnull=True)
@@ -131,10 +115,8 @@ def test_seed_demo_shows_a_living_community_in_every_topic_a_parent_can_answer(c
     assert not Post.objects.exclude(status="published").exists()
 
 
-def test_seed_demo_dates_the_posts_over_the_days_before(client):
+def test_seed_demo_dates_the_posts_over_the_days_before(demo_seeded, client):
     from django.utils import timezone
-
-    call_command("seed_demo", stdout=StringIO())
 
     answers = Post.objects.filter(topic__slug="de-eerste-weken", parent__isnull=True)
     times = list(answers.order_by("pk").values_list("created_at", flat=True))
@@ -145,10 +127,9 @@ def test_seed_demo_dates_the_posts_over_the_days_before(client):
         assert reply.created_at >= reply.parent.created_at
 
 
-def test_seed_demo_poll_results_show_to_a_parent_who_voted(client):
+def test_seed_demo_poll_results_show_to_a_parent_who_voted(demo_seeded, client):
     from projects.models import TopicPage
 
-    call_command("seed_demo", stdout=StringIO())
     poll = TopicPage.objects.get(response_mode="poll")
     voter = User.objects.get(email="ouder1@example.org")
     assert PollVote.objects.filter(option__topic=poll, user=voter).exists()
@@ -160,8 +141,7 @@ def test_seed_demo_poll_results_show_to_a_parent_who_voted(client):
     assert "Mama Merel" in html  # a comment with the vote, as a post
 
 
-def test_seed_demo_projects_belong_to_the_demo_researcher():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_projects_belong_to_the_demo_researcher(demo_seeded):
 
     researcher = User.objects.get(email="onderzoeker@example.org")
     owners = set(ProjectPage.objects.values_list("owner", flat=True))
