@@ -12,6 +12,7 @@ the thank-you page again: the parent sees the same outcome, and the database kee
 response (the contact's one-to-one response, AlreadyAnswered).
 """
 
+import datetime
 import re
 from http import HTTPStatus
 
@@ -21,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -104,6 +105,8 @@ def _invitation_for_token(token: str) -> Invitation | None:
     if row is None:
         return None
     invitation = Invitation.from_db(connection.alias, INVITATION_FIELDS, row[:-1])
+    if timezone.is_naive(invitation.expires_at):  # SQLite's driver gives UTC without a zone
+        invitation.expires_at = invitation.expires_at.replace(tzinfo=datetime.UTC)
     invitation.answered = bool(row[-1])  # SQLite says 0 or 1
     return invitation
 
