@@ -237,20 +237,19 @@ def response_record(
         validate_constraints=False,
     )
     try:
-        if score <= LOW_SCORE:
-            with transaction.atomic():
-                response.save()
-                follow_up_open(
-                    response=response, reason=FollowUpReason.LOW_SCORE, response_is_new=True
-                )
-        elif transaction.get_connection().in_atomic_block:
-            # A savepoint: a second answer leaves the caller's transaction usable.
-            with transaction.atomic():
-                response.save()
-        else:
+        if score > LOW_SCORE and not transaction.get_connection().in_atomic_block:
             # One statement in autocommit is its own transaction: no BEGIN and COMMIT round
             # trips for the parents' most frequent request (bench/survey.py).
             response.save()
+        else:
+            # With its follow-up item, or as a savepoint that leaves a caller's transaction
+            # usable after a second answer.
+            with transaction.atomic():
+                response.save()
+                if score <= LOW_SCORE:
+                    follow_up_open(
+                        response=response, reason=FollowUpReason.LOW_SCORE, response_is_new=True
+                    )
     except IntegrityError as error:
         if Response.objects.filter(contact_id=contact_id).exists():
             raise AlreadyAnswered from error
