@@ -14,8 +14,9 @@ staff member in a team and, for this run, enough fresh invitations (contacts wit
 hashed tokens, by bulk insert) for the warm-up and the measured run; the tokens go to files
 that a Lua script hands out to wrk's threads, one token per request, never twice (the script
 reports when it ran out and had to reuse them: then raise --tokens). One in ten answers is a
-low score, which opens a follow-up item in the same transaction, as in real use. Afterwards
-it counts the responses stored against the requests wrk completed.
+low score, which opens a follow-up item in the same transaction and notifies the team's
+lead, as in real use. Afterwards it counts the responses stored against the requests wrk
+completed.
 
 Rows: `bare JSON` (bench/urls.py: no database, no template), `survey page` (GET of one link:
 what opening the survey costs; GET records nothing) and `survey submit` (the measured POSTs).
@@ -47,6 +48,7 @@ from bench.thread import (  # noqa: E402
 TARGET_RATIO = 0.25
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/9"
 STAFF_EMAIL = "bench-survey-staff@example.org"
+LEAD_EMAIL = "bench-survey-lead@example.org"
 WARM_UP_SECONDS = 2
 
 # One token per request, split between wrk's threads; counts how often a thread ran out.
@@ -120,10 +122,11 @@ def seed(tokens: int, files: list[str]) -> dict:
     """A staff member with a team, and `tokens` fresh invitations per file, their tokens
     written to the files (one per line). Bulk inserts: the service's one-by-one path is
     what the tests cover; here only the tokens matter."""
+    from django.contrib.auth.models import Group
     from django.db import transaction
     from django.utils import timezone
 
-    from community.models import User
+    from community.models import Role, User
     from feedback.models import (
         INVITATION_VALID_FOR,
         Channel,
@@ -145,6 +148,12 @@ def seed(tokens: int, files: list[str]) -> dict:
         staff = StaffMember.objects.filter(user=user).first() or StaffMember.objects.create(
             user=user, team=team, staff_number="BENCH-SURVEY", display_name="Bench"
         )
+        # The team's lead, as in real use: a low score's follow-up item notifies them.
+        lead = User.objects.filter(email=LEAD_EMAIL).first() or User.objects.create(
+            email=LEAD_EMAIL
+        )
+        lead.groups.add(Group.objects.get_or_create(name=Role.TEAM_LEAD)[0])
+        team.leads.add(lead)
         survey_version_current(Channel.CONSULTATION)
     now = timezone.now()
     for path in files:

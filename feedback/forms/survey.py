@@ -29,6 +29,14 @@ class Score(models.IntegerChoices):
     VERY_SATISFIED = 5, _("Very satisfied")
 
 
+def _score_choices() -> list[tuple[int, str]]:
+    return Score.choices
+
+
+def _question_answered_choices() -> list[tuple[str, str]]:
+    return QuestionAnswered.choices
+
+
 def score_from_query(value: str | None) -> int | None:
     """The score an e-mail link chose (`?score=4`), if it is one of the scale's."""
     if value and value.isdigit() and int(value) in Score.values:
@@ -68,14 +76,16 @@ class SurveyForm(forms.Form):
     """One screen, one Send button: the score, "question answered?" when the version asks it,
     an optional comment and an optional way to be contacted."""
 
+    # Choices given as functions: every form deep-copies its fields, and a list of choices
+    # with translatable labels cost more to copy than the rest of the form (bench/survey.py).
     score = forms.TypedChoiceField(
-        choices=Score.choices,
+        choices=_score_choices,
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how satisfied you are.")},
     )
     question_answered = forms.ChoiceField(
-        choices=QuestionAnswered.choices, widget=forms.RadioSelect, required=False
+        choices=_question_answered_choices, widget=forms.RadioSelect, required=False
     )
     comment = CommentField(
         required=False,

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import signals
 from django.utils import timezone
 
 from community.models import Notification, NotificationKind
@@ -46,6 +47,42 @@ def test_a_contact_answers_once_whatever_the_path(staff):
 
     assert Response.objects.filter(contact=contact).count() == 1
     assert Response.objects.get().score == 4
+
+
+def test_the_answer_is_stored_field_by_field_as_the_model_reads_it(staff):
+    """response_record writes with its own INSERT statement (built from the model's fields):
+    every field must come back from the database as it was written."""
+    contact, token = invited_contact(staff)
+    submitted_at = timezone.now().replace(microsecond=123456) - datetime.timedelta(hours=3)
+
+    written = response_submit(
+        invitation=invitation_for_token(token),
+        score=5,
+        question_answered="partly",
+        comment="  Heel fijn gesprek, merci!  ",
+        may_contact=True,
+        contact_detail="0470 12 34 56",
+        language="en",
+        survey_version=survey_version_current(Channel.CONSULTATION),
+        submitted_at=submitted_at,
+    )
+
+    assert not written._state.adding
+    stored = Response.objects.get(pk=written.pk)
+    for field in Response._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(written, field.attname), field.name
+    assert stored.comment == "Heel fijn gesprek, merci!"
+    assert stored.submitted_at == submitted_at
+    assert (stored.contact, stored.team, stored.region) == (contact, staff.team, staff.team.region)
+    assert stored.read_at is None
+
+
+def test_no_save_signal_is_connected_for_responses():
+    """The answer's INSERT (response_record) sends no pre_save or post_save: a receiver
+    connected for Response would be skipped silently, so none may be."""
+    for signal in (signals.pre_save, signals.post_save):
+        connected = [key for key, *_rest in signal.receivers if key[1] == id(Response)]
+        assert connected == []
 
 
 def test_an_expired_link_records_nothing(staff):
