@@ -5,7 +5,9 @@
  *    form (autosave and publish alike), so the server hands a publish that follows an
  *    autosave to the page the autosave created (projects/page_creation.py).
  * 2. A save or publish clicked while an autosave is on its way waits for it, then goes to
- *    the address the autosave answered with.
+ *    the address the autosave answered with; once it has gone, no autosave follows it (the
+ *    old page keeps running until the answer arrives, and an autosave sent meanwhile would
+ *    race the publish on the server).
  * 3. Every field has an accessible name: Draftail's rich text boxes and StreamField's text
  *    inputs are labelled by their field's label or their block's heading.
  */
@@ -42,8 +44,14 @@
 
     var AUTOSAVE_WAIT_MS = 5000;
     var autosaving = false;
+    var submitted = false;
+    var resubmitting = false;
     var waitingSubmitter = null;
     var waitTimer = null;
+
+    function isAction(submitter) {
+      return Boolean(submitter && /^action-/.test(submitter.name || ""));
+    }
 
     function submitNow() {
       var submitter = waitingSubmitter;
@@ -58,10 +66,16 @@
         action.value = submitter.value || "1";
         form.appendChild(action);
       }
+      resubmitting = true;
       form.requestSubmit();
+      resubmitting = false;
     }
 
-    form.addEventListener("w-autosave:save", function () {
+    form.addEventListener("w-autosave:save", function (event) {
+      if (submitted) {
+        event.preventDefault(); // Wagtail's autosave checks this before it sends
+        return;
+      }
       autosaving = true;
     });
     ["w-autosave:success", "w-autosave:error"].forEach(function (name) {
@@ -77,7 +91,7 @@
       "submit",
       function (event) {
         var submitter = event.submitter;
-        if (!autosaving || !submitter || !/^action-/.test(submitter.name || "")) {
+        if (!autosaving || !isAction(submitter)) {
           return;
         }
         event.preventDefault();
@@ -87,6 +101,12 @@
       },
       true
     );
+    // Last in line (the window, bubbling): the submit that really goes.
+    window.addEventListener("submit", function (event) {
+      if (event.target === form && !event.defaultPrevented) {
+        submitted = submitted || resubmitting || isAction(event.submitter);
+      }
+    });
 
     // --- 3. labels for rich text boxes and StreamField inputs ---
 

@@ -122,6 +122,63 @@ def test_publishing_a_topic_while_the_autosave_is_on_its_way_makes_one_topic(
     assert not tab.locator(".messages .error, .messages .help-critical").count()
 
 
+def test_no_autosave_follows_a_publish_that_is_on_its_way(tab_for, project_index):
+    """The old page keeps running until the publish is answered: an autosave sent meanwhile
+    would reach the server beside the publish, and both would make a page."""
+    researcher = UserFactory(email="onderzoeker@example.org", roles=[Role.RESEARCHER])
+    secret = totp_activate(researcher)
+    project = ProjectPageFactory(parent=project_index, title="Voeding", owner=researcher)
+    tab = tab_for(DESKTOP)
+    log_in(tab, researcher.email, secret)
+
+    autosaves: list[str] = []
+    held: list[Route] = []
+
+    def hold_the_publish(route: Route) -> None:
+        request = route.request
+        if request.method != "POST":
+            route.continue_()
+        elif "application/json" in request.headers.get("accept", ""):
+            autosaves.append(request.url)
+            route.continue_()
+        else:
+            held.append(route)  # the publish: answered below
+
+    tab.route(re.compile(r".*/admin/pages/(add/projects/topicpage|\d+/edit)/.*"), hold_the_publish)
+    tab.goto(f"/admin/pages/add/projects/topicpage/{project.pk}/")
+    tab.wait_for_function("() => window.wagtail.app.queryController('w-unsaved').initialFormData")
+    tab.locator("#id_title").fill("Borst of fles?")
+    rich_text_fill(tab, "question", "Hoe voed je je baby nu?")
+    tab.wait_for_timeout(1500)  # the change check and the autosave's own half-second wait
+    tab.wait_for_function(
+        "() => window.wagtail.app.queryController('w-autosave').stateValue !== 'saving'"
+    )
+    assert autosaves, "the editor did not autosave"
+    tab.locator("footer .w-dropdown__toggle, .footer .w-dropdown__toggle").first.click()
+    # While the publish is on its way the form still changes (a late keystroke), and
+    # Wagtail's change check runs every half second: it would autosave now. Both done by the
+    # page's own script: Playwright's clicks and locators would wait for the navigation.
+    tab.locator("button[name='action-publish']").evaluate(
+        """button => {
+            button.click();
+            window.setTimeout(() => {
+                const title = document.getElementById("id_title");
+                title.value += "!";
+                title.dispatchEvent(new Event("input", { bubbles: true }));
+            }, 200);
+        }"""
+    )
+    sent_before = len(autosaves)
+    tab.wait_for_timeout(2500)
+    assert held, "the publish did not leave"
+    assert len(autosaves) == sent_before
+    held[0].continue_()
+
+    expect(tab.locator(".messages")).to_be_visible()
+    [topic] = TopicPage.objects.child_of(project)
+    assert topic.live and topic.title == "Borst of fles?"
+
+
 def test_moderator_works_the_queue_on_a_phone(tab_for, project_page, topic_page, consent_documents):
     moderator = UserFactory(email="moderator@example.org", roles=[Role.MODERATOR])
     secret = totp_activate(moderator)
