@@ -17,8 +17,10 @@ from django.utils import timezone
 from community.models import Role, User
 from community.services import user_create
 from feedback.models import (
+    LOW_SCORE,
     Channel,
     FollowUp,
+    FollowUpReason,
     FollowUpStatus,
     Invitation,
     QuestionAnswered,
@@ -26,6 +28,7 @@ from feedback.models import (
     StaffMember,
     Team,
 )
+from feedback.services.followups import follow_up_open
 from feedback.services.reports import monthly_report_run
 from feedback.services.surveys import contact_create, invitation_create, response_record
 
@@ -181,7 +184,7 @@ def _contact_seed(rng: random.Random, staff: StaffMember, channel: str, when) ->
             else rng.choice([QuestionAnswered.YES, QuestionAnswered.YES, QuestionAnswered.PARTLY])
         )
     may_contact = score <= 2 and rng.random() < 0.5
-    response_record(
+    response = response_record(
         contact=contact,
         score=score,
         question_answered=answered,
@@ -190,6 +193,10 @@ def _contact_seed(rng: random.Random, staff: StaffMember, channel: str, when) ->
         contact_detail="0470 12 34 56" if may_contact else "",
         submitted_at=when + datetime.timedelta(hours=rng.randint(0, 20)),
     )
+    if score <= LOW_SCORE:
+        # Opened now, not when the worker gets to the queued task (it then finds the item):
+        # the old ones are closed below.
+        follow_up_open(response=response, reason=FollowUpReason.LOW_SCORE)
     return 1
 
 

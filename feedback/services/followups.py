@@ -52,31 +52,25 @@ def team_leads(team_id: int) -> list[User]:
     )
 
 
-# Inside a caller's transaction (a low score opens its item with the answer) no savepoint of
-# its own: when this fails, the whole answer is rolled back anyway.
+# Inside a caller's transaction no savepoint of its own: when this fails, the caller's
+# work is rolled back anyway.
 @transaction.atomic(savepoint=False)
 def follow_up_open(
     *,
     response: Response,
     reason: FollowUpReason,
     actor: User | None = None,
-    response_is_new: bool = False,
 ) -> FollowUp:
     """Open the follow-up item of a response and tell the team's leads; a response has at
-    most one item, so opening it again (a marked low score, a retried task) changes nothing.
-    `response_is_new`: the response was inserted in this same transaction, so it has no item
-    to look for (the item's unique response still guards)."""
+    most one item, so opening it again (a marked low score, a retried task) changes nothing."""
     fields = {
         "team_id": response.team_id,
         "reason": reason,
         "due_date": working_days_after(timezone.localdate(), FOLLOW_UP_WORKING_DAYS),
     }
-    if response_is_new:
-        follow_up = FollowUp.objects.create(response=response, **fields)
-    else:
-        follow_up, created = FollowUp.objects.get_or_create(response=response, defaults=fields)
-        if not created:
-            return follow_up
+    follow_up, created = FollowUp.objects.get_or_create(response=response, defaults=fields)
+    if not created:
+        return follow_up
     FollowUpEvent.objects.create(
         follow_up=follow_up,
         actor=actor,

@@ -19,7 +19,6 @@ from feedback.models import (
     QUESTION_CHANNELS,
     Channel,
     Contact,
-    FollowUpReason,
     Invitation,
     Response,
     StaffMember,
@@ -203,11 +202,13 @@ def response_record(
 ) -> Response:
     """Store a parent's answer about a contact, or about an invitation's contact: once (the
     one-to-one contact, a database constraint, refuses a second one: AlreadyAnswered). A score
-    of LOW_SCORE or less opens a follow-up item for the team lead in the same transaction.
+    of LOW_SCORE or less also enqueues, in the same transaction (both or neither), the task
+    that opens its follow-up item and tells the team's leads: the parent's Send does not wait
+    for that work (bench/survey.py, docs/benchmarks.md).
 
     Through an invitation the response is counted where the invitation was (its copy of the
     contact's channel, staff member, team and region), and the contact is not read."""
-    from feedback.services.followups import follow_up_open
+    from feedback.tasks.followups import follow_up_open_task
 
     if invitation is not None:
         contact_id, channel = invitation.contact_id, invitation.channel
@@ -243,14 +244,12 @@ def response_record(
             # trips for the parents' most frequent request (bench/survey.py).
             _response_insert(response)
         else:
-            # With its follow-up item, or as a savepoint that leaves a caller's transaction
+            # With its follow-up task, or as a savepoint that leaves a caller's transaction
             # usable after a second answer.
             with transaction.atomic():
                 _response_insert(response)
                 if score <= LOW_SCORE:
-                    follow_up_open(
-                        response=response, reason=FollowUpReason.LOW_SCORE, response_is_new=True
-                    )
+                    follow_up_open_task.enqueue(response.pk)
     except IntegrityError as error:
         if Response.objects.filter(contact_id=contact_id).exists():
             raise AlreadyAnswered from error

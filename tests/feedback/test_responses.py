@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import signals
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from community.models import Notification, NotificationKind
 from feedback.models import Channel, FollowUp, FollowUpReason, Invitation, Response
@@ -20,6 +22,7 @@ from feedback.services.surveys import (
     response_submit,
     survey_version_current,
 )
+from feedback.tasks.followups import follow_up_open_task
 from feedback.tokens import token_hash
 from tests.feedback.factories import invited_contact, response_for
 
@@ -138,6 +141,66 @@ def test_a_low_score_opens_a_follow_up_for_the_team_lead(staff, team_lead, score
         assert follow_up.reason == FollowUpReason.LOW_SCORE
         assert follow_up.team == staff.team
         assert follow_up.due_date == working_days_after(timezone.localdate(), 5)
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _follow_up_tasks() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path=follow_up_open_task.module_path))
+
+
+@pytest.mark.parametrize("score", [1, 2, 3, 5])
+def test_a_low_score_queues_its_follow_up_with_the_answer(settings, staff, team_lead, score):
+    """The parent's Send does not wait for the item and the lead's notification: a task,
+    written in the answer's own transaction, opens it."""
+    settings.TASKS = DATABASE_TASKS
+    response = response_for(staff, score=score)
+
+    tasks = _follow_up_tasks()
+    assert [task.args_kwargs["args"] for task in tasks] == ([[response.pk]] if score <= 2 else [])
+    assert not FollowUp.objects.exists()
+
+
+def test_the_queued_follow_up_task_opens_one_item_however_often_it_runs(settings, staff, team_lead):
+    settings.TASKS = DATABASE_TASKS
+    response = response_for(staff, score=1)
+    [task] = _follow_up_tasks()
+
+    first = follow_up_open_task.call(*task.args_kwargs["args"])
+    again = follow_up_open_task.call(*task.args_kwargs["args"])  # a retry, a second worker
+
+    follow_up = FollowUp.objects.get(response=response)
+    assert first == again == follow_up.pk
+    assert follow_up.reason == FollowUpReason.LOW_SCORE
+    assert follow_up.events.count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=team_lead, kind=NotificationKind.FEEDBACK_FOLLOW_UP
+        ).count()
+        == 1
+    )
+
+
+def test_an_answer_rolled_back_leaves_no_follow_up_task(settings, staff):
+    settings.TASKS = DATABASE_TASKS
+    contact, _token = invited_contact(staff)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        response_record(contact=contact, score=1)
+        raise RuntimeError("the caller fails after the answer")
+
+    assert not Response.objects.exists()
+    assert _follow_up_tasks() == []
+
+
+def test_the_follow_up_task_of_an_erased_answer_does_nothing(settings, staff):
+    settings.TASKS = DATABASE_TASKS
+    response = response_for(staff, score=1)
+    Response.objects.filter(pk=response.pk).delete()
+
+    assert follow_up_open_task.call(response.pk) is None
+    assert not FollowUp.objects.exists()
 
 
 def test_five_working_days_skip_the_weekend():

@@ -14,7 +14,10 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from community.models import Notification, NotificationKind
 from feedback.models import Channel, Contact, FollowUp, Invitation, Response
+from feedback.services.surveys import response_record
+from feedback.tasks.followups import follow_up_open_task
 from tests.conftest import login_with_two_factor
 from tests.feedback.factories import invited_contact
 
@@ -67,6 +70,42 @@ def test_twenty_submits_of_one_link_at_once_store_one_response(staff):
     assert Response.objects.filter(contact=contact).count() == 1
     # The low score opened its one follow-up item with the one response.
     assert FollowUp.objects.count() == 1
+
+
+def test_two_workers_running_one_follow_up_task_at_once_open_one_item(settings, staff, team_lead):
+    """A task retried while its first run is still going: one item, one notification."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    contact, _token = invited_contact(staff)
+    response = response_record(contact=contact, score=1)
+    start = threading.Barrier(2)
+    opened: list = []
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait(timeout=60)
+            opened.append(follow_up_open_task.call(response.pk))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not failures, failures
+    follow_up = FollowUp.objects.get(response=response)
+    assert opened == [follow_up.pk, follow_up.pk]
+    assert follow_up.events.count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=team_lead, kind=NotificationKind.FEEDBACK_FOLLOW_UP
+        ).count()
+        == 1
+    )
 
 
 def test_five_taps_at_once_on_the_staff_page_make_one_contact(staff_member):
