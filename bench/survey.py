@@ -14,9 +14,9 @@ staff member in a team and, for this run, enough fresh invitations (contacts wit
 hashed tokens, by bulk insert) for the warm-up and the measured run; the tokens go to files
 that a Lua script hands out to wrk's threads, one token per request, never twice (the script
 reports when it ran out and had to reuse them: then raise --tokens). One in ten answers is a
-low score, which opens a follow-up item in the same transaction and notifies the team's
-lead, as in real use. Afterwards it counts the responses stored against the requests wrk
-completed.
+low score, which enqueues, with the answer, the task that opens its follow-up item and
+notifies the team's lead, as in real use (no worker runs those tasks during the bench).
+Afterwards it counts the responses stored against the requests wrk completed.
 
 Rows: `bare JSON` (bench/urls.py: no database, no template), `survey page` (GET of one link:
 what opening the survey costs; GET records nothing) and `survey submit` (the measured POSTs).
