@@ -60,13 +60,17 @@ def follow_up_open(
     response: Response,
     reason: FollowUpReason,
     actor: User | None = None,
+    counted_from: datetime.date | None = None,
 ) -> FollowUp:
     """Open the follow-up item of a response and tell the team's leads; a response has at
-    most one item, so opening it again (a marked low score, a retried task) changes nothing."""
+    most one item, so opening it again (a marked low score, a retried task) changes nothing.
+    The item is due FOLLOW_UP_WORKING_DAYS working days after `counted_from` (today)."""
     fields = {
         "team_id": response.team_id,
         "reason": reason,
-        "due_date": working_days_after(timezone.localdate(), FOLLOW_UP_WORKING_DAYS),
+        "due_date": working_days_after(
+            counted_from or timezone.localdate(), FOLLOW_UP_WORKING_DAYS
+        ),
     }
     follow_up, created = FollowUp.objects.get_or_create(response=response, defaults=fields)
     if not created:

@@ -1,6 +1,7 @@
 """Follow-up items: opened for a low score in the background, and escalated once a day to
 the region's leads when past their due date."""
 
+from django.utils import timezone
 from django_tasks import task
 
 from feedback.models import FollowUpReason, Response
@@ -16,7 +17,12 @@ def follow_up_open_task(response_id: int) -> int | None:
     response = Response.objects.filter(pk=response_id).first()
     if response is None:
         return None
-    return follow_up_open(response=response, reason=FollowUpReason.LOW_SCORE).pk
+    # Due counted from the answer's day, however long the task waited for a worker.
+    return follow_up_open(
+        response=response,
+        reason=FollowUpReason.LOW_SCORE,
+        counted_from=timezone.localdate(response.submitted_at),
+    ).pk
 
 
 @task()

@@ -182,6 +182,20 @@ def test_the_queued_follow_up_task_opens_one_item_however_often_it_runs(settings
     )
 
 
+def test_a_queued_item_is_due_from_the_answers_day_however_late_the_task_runs(
+    settings, staff, team_lead
+):
+    settings.TASKS = DATABASE_TASKS
+    answered = timezone.now() - datetime.timedelta(days=3)  # the worker was down since
+    response = response_for(staff, score=2, submitted_at=answered)
+
+    follow_up_open_task.call(response.pk)
+
+    follow_up = FollowUp.objects.get(response=response)
+    assert follow_up.due_date == working_days_after(timezone.localdate(answered), 5)
+    assert follow_up.due_date != working_days_after(timezone.localdate(), 5)
+
+
 def test_an_answer_rolled_back_leaves_no_follow_up_task(settings, staff):
     settings.TASKS = DATABASE_TASKS
     contact, _token = invited_contact(staff)
