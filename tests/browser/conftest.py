@@ -28,7 +28,11 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run these")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions (10 s, below): on CI's loaded 2 cores a form's answer
+    # has taken over the default 5 s (test_first_hour_journey, a re-rendered post form).
+    expect.set_options(timeout=10_000)
 
     # Playwright's sync API runs an event loop in this thread; the tests' ORM calls stay sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
