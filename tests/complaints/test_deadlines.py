@@ -3,13 +3,10 @@ the daily warnings: the handler (the leads while unassigned) 5 days before, the 
 missed; run twice, or twice at once, each warning is given once."""
 
 import datetime
-import threading
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 
 from community.models import Notification, NotificationKind
@@ -27,6 +24,7 @@ from complaints.models.choices import acknowledge_due, answer_due
 from complaints.services.deadlines import complaints_deadlines_warn
 from complaints.tasks.deadlines import complaints_deadlines_warn_task
 from tests.complaints.factories import ComplaintFactory
+from tests.races import ON_POSTGRESQL, at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -151,34 +149,12 @@ def test_a_step_taken_ends_the_warnings(complaints_officer, complaints_lead):
 
 @pytest.mark.races
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="races are tested on PostgreSQL; SQLite runs one writer at a time",
-)
+@ON_POSTGRESQL
 def test_runs_at_once_give_each_warning_once(complaints_lead):
     for _ in range(5):
         ComplaintFactory(received_at=timezone.now() - datetime.timedelta(days=12))
-    runs = 4
-    start = threading.Barrier(runs)
-    counts: list[int] = []
-    failures: list[BaseException] = []
+    counts = at_once(4, lambda index: complaints_deadlines_warn())
 
-    def run() -> None:
-        try:
-            start.wait(timeout=60)
-            counts.append(complaints_deadlines_warn())
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(runs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not failures, failures
     assert sum(counts) == 5
     assert DeadlineWarning.objects.count() == 5
     assert len(_warnings(complaints_lead)) == 5

@@ -3,12 +3,9 @@ moves it through the stages NEXT_STAGES allows, each step audited; a wrong move 
 and two officers at once move it once."""
 
 import datetime
-import threading
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from community.models import Notification, NotificationKind, Role
@@ -41,6 +38,7 @@ from tests.community.factories import UserFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.feedback.factories import StaffMemberFactory, TeamFactory, contact_for
 from tests.insights.factories import ActionFactory, CodeFactory
+from tests.races import ON_POSTGRESQL, at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -509,35 +507,23 @@ def test_a_staff_role_without_the_second_factor_handles_nothing(complaint):
 
 @pytest.mark.races
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="races are tested on PostgreSQL; SQLite runs one writer at a time",
-)
+@ON_POSTGRESQL
 def test_two_officers_acknowledging_at_once_send_one_letter(
     complaints_officer, other_complaints_officer
 ):
     complaint = ComplaintFactory()
     officers = [complaints_officer, other_complaints_officer] * 2
-    start = threading.Barrier(len(officers))
-    outcomes: list[str] = []
 
-    def run(officer) -> None:
+    def acknowledge(officer) -> str:
         try:
-            start.wait(timeout=60)
             complaint_acknowledge(
                 complaint=Complaint.objects.get(pk=complaint.pk), by=officer, letter=LETTER
             )
-            outcomes.append("done")
         except ValidationError as error:
-            outcomes.append(error.code)
-        finally:
-            connections.close_all()
+            return error.code
+        return "done"
 
-    threads = [threading.Thread(target=run, args=(officer,)) for officer in officers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = at_once(len(officers), acknowledge, prepare=officers.__getitem__)
 
     assert sorted(outcomes) == ["done", "wrong_stage", "wrong_stage", "wrong_stage"]
     assert ComplaintLetter.objects.filter(complaint=complaint).count() == 1

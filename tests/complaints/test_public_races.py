@@ -4,57 +4,17 @@ files on disk, and every request gets the first one's receipt (PostgreSQL).
 Marked `races`: `make test` runs them after the others, with the browser tests, because a
 transactional test empties the database after it."""
 
-import threading
-from collections.abc import Callable
 from http import HTTPStatus
 
-import pytest
-from django.conf import settings
-from django.db import connections
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from complaints.models import Attachment, Complaint
 from tests.complaints.test_attachments import files_on_disk, files_root, pdf_bytes, upload  # noqa: F401
 from tests.complaints.test_public_form import STATUS_LINK, form_data
+from tests.races import RACE_MARKS, at_once
 
-pytestmark = [
-    pytest.mark.races,
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="races are tested on PostgreSQL; SQLite runs one writer at a time",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def at_once(
-    count: int, send: Callable[[Client], HttpResponse]
-) -> list[tuple[Client, HttpResponse]]:
-    """`count` requests from `count` browsers, each with its own database connection, let go
-    at the same moment."""
-    start = threading.Barrier(count)
-    results: list = [None] * count
-    failures: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            client = Client(raise_request_exception=False)
-            start.wait(timeout=60)
-            results[index] = (client, send(client))
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    return results
+pytestmark = RACE_MARKS
 
 
 def test_twenty_identical_complaints_at_once_make_one_with_one_receipt(files_root):  # noqa: F811
@@ -63,9 +23,13 @@ def test_twenty_identical_complaints_at_once_make_one_with_one_receipt(files_roo
 
     results = at_once(
         20,
-        lambda client: client.post(
-            reverse("complaint_form"), {**data, "attachments": [upload("brief.pdf", pdf)]}
+        lambda client: (
+            client,
+            client.post(
+                reverse("complaint_form"), {**data, "attachments": [upload("brief.pdf", pdf)]}
+            ),
         ),
+        prepare=lambda index: Client(raise_request_exception=False),
     )
 
     complaint = Complaint.objects.get()

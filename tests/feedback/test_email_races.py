@@ -3,60 +3,19 @@ the same helpline call posted many times at once is one response, 200 each time.
 
 Marked `races`: transactional tests, run after the others."""
 
-import contextlib
 import datetime
-import threading
-from collections.abc import Callable
 from http import HTTPStatus
 
 import pytest
-from django.conf import settings
-from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
 from feedback.models import Contact, Invitation, MailSuppression, Response, SurveyMailRecord
 from feedback.services.email_followup import email_answer_register, email_followups_send
 from tests.feedback.test_webhooks import signed_post
+from tests.races import RACE_MARKS, at_once
 
-pytestmark = [
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="races are tested on PostgreSQL; SQLite runs one writer at a time",
-    ),
-    # serialized_rollback: its flush then leaves the database empty for the restore of the
-    # next transactional test on this worker (a plain flush re-creates the content types).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.races,
-]
-
-
-def at_once(count: int, work: Callable[[int], object]) -> list:
-    """`work(index)` in `count` threads, each with its own database connection, let go at the
-    same moment. On SQLite they take turns (the tests' in-memory database fails on a lock
-    instead of waiting)."""
-    start = threading.Barrier(count)
-    turns = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()
-    results: list = [None] * count
-    failures: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            start.wait(timeout=60)
-            with turns:
-                results[index] = work(index)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    return results
+pytestmark = RACE_MARKS
 
 
 def test_mail_runs_side_by_side_send_each_mail_once(staff, mailoutbox):

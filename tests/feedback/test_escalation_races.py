@@ -5,11 +5,7 @@ Marked `races`: `make test` runs them after the others, because a transactional 
 the database after it."""
 
 import datetime
-import threading
 
-import pytest
-from django.conf import settings
-from django.db import connections
 from django.utils import timezone
 
 from community.models import Notification, NotificationKind, Role
@@ -17,15 +13,9 @@ from feedback.models import FollowUp
 from feedback.services.followups import follow_up_escalate_overdue
 from tests.community.factories import UserFactory
 from tests.feedback.factories import response_for
+from tests.races import RACE_MARKS, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.races,
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="races are tested on PostgreSQL; SQLite runs one writer at a time",
-    ),
-]
+pytestmark = RACE_MARKS
 
 RUNS = 4
 
@@ -36,26 +26,8 @@ def test_runs_at_once_escalate_each_item_once(staff, region):
     for _ in range(5):
         response_for(staff, score=1)
     FollowUp.objects.update(due_date=timezone.localdate() - datetime.timedelta(days=2))
-    start = threading.Barrier(RUNS)
-    counts: list[int] = []
-    failures: list[BaseException] = []
+    counts = at_once(RUNS, lambda index: follow_up_escalate_overdue())
 
-    def run() -> None:
-        try:
-            start.wait(timeout=60)
-            counts.append(follow_up_escalate_overdue())
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(RUNS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not failures, failures
     assert sum(counts) == 5
     assert (
         Notification.objects.filter(

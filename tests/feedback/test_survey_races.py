@@ -4,13 +4,9 @@ the thank-you page, never an error (PostgreSQL; the contact's one-to-one respons
 Marked `races`: `make test` runs them after the others, because a transactional test empties
 the database after it."""
 
-import threading
 import uuid
 from http import HTTPStatus
 
-import pytest
-from django.conf import settings
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -20,43 +16,22 @@ from feedback.services.surveys import response_record
 from feedback.tasks.followups import follow_up_open_task
 from tests.conftest import login_with_two_factor
 from tests.feedback.factories import invited_contact
+from tests.races import RACE_MARKS, at_once
 
-pytestmark = [
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="races are tested on PostgreSQL; SQLite runs one writer at a time",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.races,
-]
+pytestmark = RACE_MARKS
 
 
 def post_at_once(url: str, data: dict, count: int, cookies=None) -> list:
     """`count` POSTs, each from its own client and database connection, let go together
     (with `cookies`: all in one signed-in session, as a double tap on one phone)."""
-    start = threading.Barrier(count)
-    responses: list = [None] * count
-    failures: list[BaseException] = []
 
-    def run(index: int) -> None:
-        try:
-            client = Client(raise_request_exception=False)
-            if cookies is not None:
-                client.cookies = cookies
-            start.wait(timeout=60)
-            responses[index] = client.post(url, data)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
+    def client(index: int) -> Client:
+        client = Client(raise_request_exception=False)
+        if cookies is not None:
+            client.cookies = cookies
+        return client
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    return responses
+    return at_once(count, lambda client: client.post(url, data), prepare=client)
 
 
 def test_twenty_submits_of_one_link_at_once_store_one_response(staff):
@@ -77,26 +52,8 @@ def test_two_workers_running_one_follow_up_task_at_once_open_one_item(settings, 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     contact, _token = invited_contact(staff)
     response = response_record(contact=contact, score=1)
-    start = threading.Barrier(2)
-    opened: list = []
-    failures: list[BaseException] = []
+    opened = at_once(2, lambda index: follow_up_open_task.call(response.pk))
 
-    def run() -> None:
-        try:
-            start.wait(timeout=60)
-            opened.append(follow_up_open_task.call(response.pk))
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not failures, failures
     follow_up = FollowUp.objects.get(response=response)
     assert opened == [follow_up.pk, follow_up.pk]
     assert follow_up.events.count() == 1

@@ -3,7 +3,6 @@
 Marked `races`: `make test` runs them after the others, with the browser tests, because a
 transactional test empties the database after it."""
 
-import contextlib
 import re
 import threading
 import uuid
@@ -11,8 +10,6 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 import pytest
-from django.conf import settings
-from django.db import connection, connections
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +18,7 @@ from projects.models import Flag, FlagReason, PollVote, Post
 from tests.conftest import dutch_url
 from tests.projects.factories import post_write
 from tests.projects.test_submissions import answer_url, messages_of, nl, poll_topic, react
+from tests.races import ON_POSTGRESQL, at_once
 
 KEY_INPUT = re.compile(r'name="submission_key" value="([^"]*)"')
 THANK_YOU = "Thank you, your post is online."
@@ -31,54 +29,29 @@ pytestmark = [pytest.mark.django_db, pytest.mark.races]
 # --- many at once ---
 
 
-def at_once(user, count: int, send: Callable[[Client], HttpResponse]) -> list[HttpResponse]:
-    """`count` requests by `user`, each from its own client and database connection, let go
-    at the same moment. On SQLite they take turns: the tests' in-memory database is shared
-    between connections with table locks that fail at once instead of waiting (the site's
-    own SQLite waits: tests/config/test_sqlite_concurrency.py)."""
-    start = threading.Barrier(count)
-    turns = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()
-    responses: list = [None] * count
-    failures: list[BaseException] = []
+def at_once_as(user, count: int, send: Callable[[Client], HttpResponse]) -> list[HttpResponse]:
+    """`count` requests by `user`, each from its own signed-in client, let go at once."""
 
-    def run(index: int) -> None:
-        try:
-            client = Client(raise_request_exception=False)
-            with turns:
-                client.force_login(user)
-            start.wait(timeout=60)
-            with turns:
-                responses[index] = send(client)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
+    def signed_in(index: int) -> Client:
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        return client
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    return responses
+    return at_once(count, send, prepare=signed_in)
 
 
 def concurrently(test):
     """Races need PostgreSQL: SQLite runs one writer at a time, and under pytest-xdist the flush
     after a transactional test on its in-memory database left the worker's next tests without
     the page tree."""
-    on_sqlite = pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="races are tested on PostgreSQL; SQLite runs one writer at a time",
-    )
-    return on_sqlite(pytest.mark.django_db(transaction=True, serialized_rollback=True)(test))
+    return ON_POSTGRESQL(pytest.mark.django_db(transaction=True, serialized_rollback=True)(test))
 
 
 @concurrently
 def test_twenty_identical_answers_at_once_make_one_post(parent, topic_page):
     sent = {"text": "Eén keer, ook bij twintig klikken", "submission_key": str(uuid.uuid4())}
 
-    responses = at_once(parent, 20, lambda client: client.post(answer_url(topic_page), sent))
+    responses = at_once_as(parent, 20, lambda client: client.post(answer_url(topic_page), sent))
 
     post = Post.objects.get()
     assert {response.status_code for response in responses} == {HTTPStatus.FOUND}
@@ -91,12 +64,12 @@ def test_twenty_identical_answers_at_once_make_one_post(parent, topic_page):
 def test_twenty_reactions_at_once_never_fail(parent, other_parent, topic_page):
     post = post_write(topic_page, other_parent, "Herkenbaar?")
 
-    wanted = at_once(parent, 20, lambda client: react(client, post, "1"))
-    toggled = at_once(parent, 20, lambda client: react(client, post))
+    wanted = at_once_as(parent, 20, lambda client: react(client, post, "1"))
+    toggled = at_once_as(parent, 20, lambda client: react(client, post))
 
     assert {response.status_code for response in wanted + toggled} == {HTTPStatus.FOUND}
     assert post.reactions.count() in (0, 1)
-    assert at_once(parent, 2, lambda client: react(client, post, "1"))
+    assert at_once_as(parent, 2, lambda client: react(client, post, "1"))
     assert post.reactions.count() == 1
 
 
@@ -112,7 +85,7 @@ def test_two_votes_at_once_count_one_and_tell_the_other(parent, project_page):
             option = next(turn)
         return client.post(reverse("poll_vote", args=[topic.pk]), {"options": str(option.pk)})
 
-    responses = at_once(parent, 2, vote)
+    responses = at_once_as(parent, 2, vote)
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [HTTPStatus.FOUND, HTTPStatus.BAD_REQUEST]
@@ -128,7 +101,7 @@ def test_the_same_report_twice_at_once_is_one_flag_and_thanks_twice(
     post = post_write(topic_page, other_parent, "Reclame")
     url = reverse("post_flag", args=[post.pk])
 
-    responses = at_once(parent, 2, lambda client: client.post(url, {"reason": FlagReason.SPAM}))
+    responses = at_once_as(parent, 2, lambda client: client.post(url, {"reason": FlagReason.SPAM}))
 
     assert [response.status_code for response in responses] == [HTTPStatus.FOUND] * 2
     thanks = nl("Thank you. A moderator will look at this post soon.")
