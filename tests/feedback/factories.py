@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from community.models import Role
+from community.models import Notification, NotificationKind, Role
 from feedback.models import Channel, Contact, Region, Response, StaffMember, Team
 from feedback.services.surveys import contact_create, invitation_create, response_record
 from tests.community.factories import UserFactory
@@ -74,3 +74,10 @@ def response_for(
     channel uses (a low score opens its follow-up item as in real use)."""
     contact, _token = invited_contact(staff, channel, occurred_at=submitted_at)
     return response_record(contact=contact, score=score, submitted_at=submitted_at, **answers)
+
+
+def follow_up_notices(user) -> int:
+    """How many follow-up notifications (a new item, an escalation) `user` has."""
+    return Notification.objects.filter(
+        recipient=user, kind=NotificationKind.FEEDBACK_FOLLOW_UP
+    ).count()

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from community.models import Notification, NotificationKind, Role
+from community.models import Notification, Role
 from feedback.models import FollowUp, FollowUpStatus
 from feedback.services.followups import follow_up_escalate_overdue
 from feedback.tasks.followups import follow_ups_escalate_task
 from tests.community.factories import UserFactory
-from tests.feedback.factories import response_for
+from tests.feedback.factories import follow_up_notices, response_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,23 +33,17 @@ def _overdue(staff, days: int = 1) -> FollowUp:
     return item
 
 
-def _escalations(user) -> int:
-    return Notification.objects.filter(
-        recipient=user, kind=NotificationKind.FEEDBACK_FOLLOW_UP
-    ).count()
-
-
 def test_an_overdue_item_reaches_the_region_leads_once(staff, region_lead, team_lead):
     item = _overdue(staff)
-    told_before = _escalations(team_lead)
+    told_before = follow_up_notices(team_lead)
 
     assert follow_up_escalate_overdue() == 1
     assert follow_up_escalate_overdue() == 0
 
     item.refresh_from_db()
     assert item.escalated_at is not None
-    assert _escalations(region_lead) == 1
-    assert _escalations(team_lead) == told_before  # the team's lead was told when it opened
+    assert follow_up_notices(region_lead) == 1
+    assert follow_up_notices(team_lead) == told_before  # the team's lead was told when it opened
     assert list(item.events.values_list("what", flat=True)) == [
         "opened: low_score",
         "escalated: region",
@@ -63,7 +57,7 @@ def test_nothing_is_escalated_before_or_on_the_due_date(staff, region_lead):
 
     assert follow_up_escalate_overdue(today=item.due_date) == 0
     assert follow_up_escalate_overdue(today=item.due_date + datetime.timedelta(days=1)) == 1
-    assert _escalations(region_lead) == 1
+    assert follow_up_notices(region_lead) == 1
 
 
 def test_closed_items_are_never_escalated(staff, region_lead):
@@ -71,7 +65,7 @@ def test_closed_items_are_never_escalated(staff, region_lead):
     FollowUp.objects.filter(pk=item.pk).update(status=FollowUpStatus.CLOSED)
 
     assert follow_up_escalate_overdue() == 0
-    assert _escalations(region_lead) == 0
+    assert follow_up_notices(region_lead) == 0
 
 
 def test_an_item_in_progress_past_its_date_is_escalated(staff, region_lead):
@@ -86,7 +80,7 @@ def test_a_region_without_lead_tells_the_administrators(staff, admin_user, team_
 
     follow_up_escalate_overdue()
 
-    assert _escalations(admin_user) == 1
+    assert follow_up_notices(admin_user) == 1
     assert item.events.filter(what="escalated: administrators").exists()
 
 
@@ -97,8 +91,8 @@ def test_a_region_lead_without_the_role_is_not_told(staff, region, admin_user):
 
     follow_up_escalate_overdue()
 
-    assert _escalations(former) == 0
-    assert _escalations(admin_user) == 1
+    assert follow_up_notices(former) == 0
+    assert follow_up_notices(admin_user) == 1
 
 
 def test_the_task_and_the_command_escalate_once(staff, region_lead):
@@ -111,7 +105,7 @@ def test_the_task_and_the_command_escalate_once(staff, region_lead):
 
     assert result == 2
     assert "Escalated 0" in out.getvalue()
-    assert _escalations(region_lead) == 2
+    assert follow_up_notices(region_lead) == 2
 
 
 def test_the_command_takes_a_date(staff, region_lead):

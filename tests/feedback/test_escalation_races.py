@@ -8,11 +8,11 @@ import datetime
 
 from django.utils import timezone
 
-from community.models import Notification, NotificationKind, Role
+from community.models import Role
 from feedback.models import FollowUp
 from feedback.services.followups import follow_up_escalate_overdue
 from tests.community.factories import UserFactory
-from tests.feedback.factories import response_for
+from tests.feedback.factories import follow_up_notices, response_for
 from tests.races import RACE_MARKS, at_once
 
 pytestmark = RACE_MARKS
@@ -29,10 +29,5 @@ def test_runs_at_once_escalate_each_item_once(staff, region):
     counts = at_once(RUNS, lambda index: follow_up_escalate_overdue())
 
     assert sum(counts) == 5
-    assert (
-        Notification.objects.filter(
-            recipient=lead, kind=NotificationKind.FEEDBACK_FOLLOW_UP
-        ).count()
-        == 5
-    )
+    assert follow_up_notices(lead) == 5
     assert not FollowUp.objects.filter(escalated_at__isnull=True).exists()

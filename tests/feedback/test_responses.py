@@ -24,7 +24,7 @@ from feedback.services.surveys import (
 )
 from feedback.tasks.followups import follow_up_open_task
 from feedback.tokens import token_hash
-from tests.feedback.factories import invited_contact, response_for
+from tests.feedback.factories import follow_up_notices, invited_contact, response_for
 
 pytestmark = pytest.mark.django_db
 
@@ -174,12 +174,7 @@ def test_the_queued_follow_up_task_opens_one_item_however_often_it_runs(settings
     assert first == again == follow_up.pk
     assert follow_up.reason == FollowUpReason.LOW_SCORE
     assert follow_up.events.count() == 1
-    assert (
-        Notification.objects.filter(
-            recipient=team_lead, kind=NotificationKind.FEEDBACK_FOLLOW_UP
-        ).count()
-        == 1
-    )
+    assert follow_up_notices(team_lead) == 1
 
 
 def test_a_queued_item_is_due_from_the_answers_day_however_late_the_task_runs(

@@ -10,12 +10,11 @@ from http import HTTPStatus
 from django.test import Client
 from django.urls import reverse
 
-from community.models import Notification, NotificationKind
 from feedback.models import Channel, Contact, FollowUp, Invitation, Response
 from feedback.services.surveys import response_record
 from feedback.tasks.followups import follow_up_open_task
 from tests.conftest import login_with_two_factor
-from tests.feedback.factories import invited_contact
+from tests.feedback.factories import follow_up_notices, invited_contact
 from tests.races import RACE_MARKS, at_once
 
 pytestmark = RACE_MARKS
@@ -57,12 +56,7 @@ def test_two_workers_running_one_follow_up_task_at_once_open_one_item(settings, 
     follow_up = FollowUp.objects.get(response=response)
     assert opened == [follow_up.pk, follow_up.pk]
     assert follow_up.events.count() == 1
-    assert (
-        Notification.objects.filter(
-            recipient=team_lead, kind=NotificationKind.FEEDBACK_FOLLOW_UP
-        ).count()
-        == 1
-    )
+    assert follow_up_notices(team_lead) == 1
 
 
 def test_five_taps_at_once_on_the_staff_page_make_one_contact(staff_member):
