@@ -4,8 +4,9 @@ A parent who complained while logged in has their complaints linked to their acc
 (Complaint.user): the download lists them (reference, dates, stage, what they wrote and
 asked for). Erasing the account unlinks them and keeps the complaints: a complaint is a
 legal record of the agency (Bestuursdecreet art. II.74–II.87) with its own retention period
-(services.retention anonymises it COMPLAINTS_RETENTION_YEARS after closing). The database
-would unlink it too (SET_NULL); the eraser does it first and says so in the audit trail.
+(services.retention anonymises it COMPLAINTS_RETENTION_YEARS after it was closed, or refused
+or answered and left there). The database would unlink it too (SET_NULL); the eraser does it
+first and says so in the audit trail.
 
 Staff accounts are removed by an administrator, not through erasure: the complaints they
 handled, registered, flagged or were the subject of, the letters they sent, the log they

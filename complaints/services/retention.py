@@ -1,5 +1,6 @@
-"""Retention: the personal data of a complaint closed more than COMPLAINTS_RETENTION_YEARS
-years ago (default 5) is anonymised; what the statistics and the annual report read stays.
+"""Retention: the personal data of a complaint closed (or refused or answered and never
+closed) more than COMPLAINTS_RETENTION_YEARS years ago (default 5) is anonymised; what the
+statistics and the annual report read stays.
 
 Anonymising a complaint empties its PERSONAL_FIELDS and the handler's refusal reason (free
 text about the parent's case), drops the link to the parent's account, replaces the status
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -34,6 +36,7 @@ from complaints.models import (
     ComplaintLetter,
     ConciliationEntry,
     EventAction,
+    Stage,
     attachment_storage,
 )
 
@@ -45,8 +48,8 @@ UNUSABLE_TOKEN_PREFIX = "anonymised-"
 
 
 def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    """Complaints closed before this moment are due: COMPLAINTS_RETENTION_YEARS years ago
-    (29 February falls back to the 28th)."""
+    """Complaints whose handling ended before this moment are due: COMPLAINTS_RETENTION_YEARS
+    years ago (29 February falls back to the 28th)."""
     now = now or timezone.now()
     years = settings.COMPLAINTS_RETENTION_YEARS
     try:
@@ -56,7 +59,17 @@ def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
 
 
 def complaints_due_for_anonymising(now: datetime.datetime | None = None):
-    return Complaint.objects.filter(closed_at__lt=retention_cutoff(now), anonymised_at__isnull=True)
+    """Complaints whose handling ended before the cutoff: closed, or refused or answered and
+    left there (closing is a step of its own, which a handler may never take; the data must
+    not outlive the period for that). An answered complaint that went back into handling
+    counts from its next answer."""
+    cutoff = retention_cutoff(now)
+    ended = (
+        Q(closed_at__lt=cutoff)
+        | Q(stage=Stage.REFUSED, refused_at__lt=cutoff)
+        | Q(stage=Stage.ANSWERED, answered_at__lt=cutoff)
+    )
+    return Complaint.objects.filter(ended, anonymised_at__isnull=True)
 
 
 def _placeholder() -> str:
@@ -113,8 +126,9 @@ def complaint_anonymise(*, complaint: Complaint, now: datetime.datetime | None =
 
 
 def retention_run(*, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
-    """Anonymise every complaint closed more than COMPLAINTS_RETENTION_YEARS ago, a batch per
-    transaction; returns how many. Running it twice anonymises nothing the second time."""
+    """Anonymise every complaint whose handling ended more than COMPLAINTS_RETENTION_YEARS ago
+    (complaints_due_for_anonymising), a batch per transaction; returns how many. Running it
+    twice anonymises nothing the second time."""
     now = now or timezone.now()
     total = 0
     while True:

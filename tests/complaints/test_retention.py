@@ -166,6 +166,30 @@ def test_a_complaint_closed_less_long_ago_or_still_open_keeps_its_data():
     assert still_open.name == "Jan" and still_open.anonymised_at is None
 
 
+@pytest.mark.parametrize(
+    ("stage", "moment"), [(Stage.REFUSED, "refused_at"), (Stage.ANSWERED, "answered_at")]
+)
+def test_a_complaint_left_refused_or_answered_counts_from_that_step(stage, moment):
+    """Closing is a step of its own: a complaint a handler never closed must not keep its
+    personal data for ever."""
+    refused = RefusalGround.NO_INTEREST if stage == Stage.REFUSED else ""
+    answered_after = 20 if stage == Stage.ANSWERED else None
+    old = complaint_made(
+        brussels(2026, 4, 1), stage=stage, refused=refused, answered_after=answered_after
+    )
+    recent = complaint_made(
+        brussels(2026, 6, 1), stage=stage, refused=refused, answered_after=answered_after
+    )
+    assert getattr(old, moment) < brussels(2026, 6, 1) < getattr(recent, moment)
+
+    assert retention_run(now=NOW) == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.anonymised_at == NOW and old.name == ""
+    assert recent.anonymised_at is None and recent.name != ""
+
+
 def test_the_retention_period_comes_from_the_setting(settings):
     settings.COMPLAINTS_RETENTION_YEARS = 1
     complaint = closed_complaint(brussels(2030, 5, 1))
@@ -220,7 +244,8 @@ def test_the_annual_report_reads_the_same_numbers_after_anonymisation():
         annual_report_build(year=YEAR, version=version) for version in ("internal", PUBLISHED)
     ]
 
-    assert retention_run(now=brussels(YEAR + 10, 1, 1)) == 4
+    # The four closed ones, the refused one and the two answered ones left there.
+    assert retention_run(now=brussels(YEAR + 10, 1, 1)) == 7
 
     after = [annual_report_build(year=YEAR, version=version) for version in ("internal", PUBLISHED)]
     for old, new in zip(before, after, strict=True):
