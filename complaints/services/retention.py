@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -61,14 +61,15 @@ def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
 def complaints_due_for_anonymising(now: datetime.datetime | None = None):
     """Complaints whose handling ended before the cutoff: closed, or refused or answered and
     left there (closing is a step of its own, which a handler may never take; the data must
-    not outlive the period for that). An answered complaint that went back into handling
-    counts from its next answer."""
+    not outlive the period for that). A complaint left refused or answered counts from its
+    last step in the audit trail: `answered_at` keeps the first answer, and an answered
+    complaint may have gone back into handling and been answered again since."""
     cutoff = retention_cutoff(now)
-    ended = (
-        Q(closed_at__lt=cutoff)
-        | Q(stage=Stage.REFUSED, refused_at__lt=cutoff)
-        | Q(stage=Stage.ANSWERED, answered_at__lt=cutoff)
+    left_there = Q(stage=Stage.REFUSED, refused_at__lt=cutoff) | Q(
+        stage=Stage.ANSWERED, answered_at__lt=cutoff
     )
+    touched_since = ComplaintEvent.objects.filter(complaint=OuterRef("pk"), at__gte=cutoff)
+    ended = Q(closed_at__lt=cutoff) | (left_there & ~Exists(touched_since))
     return Complaint.objects.filter(ended, anonymised_at__isnull=True)
 
 

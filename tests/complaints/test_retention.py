@@ -190,6 +190,22 @@ def test_a_complaint_left_refused_or_answered_counts_from_that_step(stage, momen
     assert recent.anonymised_at is None and recent.name != ""
 
 
+def test_an_answer_reopened_and_answered_again_counts_from_the_last_answer():
+    """`answered_at` keeps the first answer; the audit trail has the later ones."""
+    complaint = complaint_made(brussels(2026, 1, 5), stage=Stage.ANSWERED, answered_after=20)
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        action=EventAction.STAGE,
+        stage_before=Stage.IN_HANDLING,
+        stage_after=Stage.ANSWERED,
+        at=brussels(2031, 3, 1),
+    )
+
+    assert retention_run(now=NOW) == 0
+    complaint.refresh_from_db()
+    assert complaint.anonymised_at is None
+
+
 def test_the_retention_period_comes_from_the_setting(settings):
     settings.COMPLAINTS_RETENTION_YEARS = 1
     complaint = closed_complaint(brussels(2030, 5, 1))
